@@ -67,33 +67,40 @@ function renderDiagnosticCount(diagnostics: readonly Diagnostic[]): string {
 function renderFunctions(graph: Graph): string[] {
   const functions = graph.nodes.filter((node) => node.kind === 'function');
   if (functions.length === 0) return [];
+  const edgeTriggers = getEdgeTriggerTexts(graph);
   const rows = functions.map((node) => [
     node.id,
     node.handler ?? '(handler not found)',
     node.timeout === undefined ? 'timeout -' : `timeout ${node.timeout}s`,
-    `triggers: ${getTriggerTexts(graph, node).join(', ') || 'none'}`,
+    `triggers: ${[...getEventTexts(node), ...(edgeTriggers.get(node.id) ?? [])].join(', ') || 'none'}`,
   ]);
   return [`Functions (${functions.length})`, ...alignColumns(rows, '  ')];
 }
 
-/** What starts a function: its own events (HTTP, S3, streams) and the queues, topics, buses and schedules wired to it. */
-function getTriggerTexts(graph: Graph, node: GraphNode): string[] {
-  const fromEvents = (node.events ?? []).map((event) => {
+/** A function's own events (HTTP routes, S3 notifications, streams). */
+function getEventTexts(node: GraphNode): string[] {
+  return (node.events ?? []).map((event) => {
     if (event.kind === 'http' && event.details.method !== undefined && event.details.path !== undefined) {
       return `http ${event.details.method} ${event.details.path}`;
     }
     return joinNonEmpty([event.kind, renderDetails(event.details)]);
   });
-  const kinds = new Map(graph.nodes.map((candidate) => [candidate.id, candidate.kind]));
-  const fromEdges = graph.edges
-    .filter((edge) => edge.kind === 'triggers' && edge.to === node.id)
-    .map((edge) => {
-      const sourceKind = kinds.get(edge.from);
-      const label = (sourceKind && TRIGGER_LABELS[sourceKind]) ?? sourceKind ?? 'trigger';
-      const details = edge.details ? ` (${renderDetails(edge.details)})` : '';
-      return `${label} ${edge.from}${details}`;
-    });
-  return [...fromEvents, ...fromEdges];
+}
+
+/** The queues, topics, buses and schedules wired to each node by `triggers` edges, in edge order. */
+function getEdgeTriggerTexts(graph: Graph): Map<string, string[]> {
+  const kinds = new Map(graph.nodes.map((node) => [node.id, node.kind]));
+  const byTarget = new Map<string, string[]>();
+  for (const edge of graph.edges) {
+    if (edge.kind !== 'triggers') continue;
+    const sourceKind = kinds.get(edge.from);
+    const label = (sourceKind && TRIGGER_LABELS[sourceKind]) ?? sourceKind ?? 'trigger';
+    const details = edge.details ? ` (${renderDetails(edge.details)})` : '';
+    const texts = byTarget.get(edge.to) ?? [];
+    texts.push(`${label} ${edge.from}${details}`);
+    byTarget.set(edge.to, texts);
+  }
+  return byTarget;
 }
 
 /** Every node that is not a function: queues, topics, buses, state machines, schedules, external targets. */
