@@ -60,7 +60,12 @@ export interface QueueDef {
   /** Seconds. */
   visibilityTimeout?: number;
   /** The redrive policy: where messages go after `maxReceiveCount` failed receives. */
-  deadLetter?: { target: IacValue; maxReceiveCount?: number };
+  deadLetter?: {
+    target: IacValue;
+    maxReceiveCount?: number;
+    /** Where the redrive policy is written: the location of the dead-letter edge. */
+    location?: SourceLocation;
+  };
   location: SourceLocation;
   format: IacFormat;
   scope?: string;
