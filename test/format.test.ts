@@ -62,6 +62,19 @@ describe('every format', () => {
     expect(renderGraph(graph, format)).toContain('ghost-b');
   });
 
+  it('treats StartSyncExecution as a synchronous call', () => {
+    const graph = emptyGraph();
+    graph.nodes.push({ id: 'api', kind: 'function' }, { id: 'Express', kind: 'state-machine' }, { id: 'Standard', kind: 'state-machine' });
+    const sdk = { service: 'sfn', operation: 'startSyncExecution', sdkVersion: 'v3' } as const;
+    graph.edges.push(
+      { from: 'api', to: 'Express', kind: 'sfn-start', file: 'a.ts', line: 1, sdk },
+      { from: 'api', to: 'Standard', kind: 'sfn-start', file: 'a.ts', line: 2, sdk: { ...sdk, operation: 'startExecution' } },
+    );
+    expect(renderGraph(graph, 'mermaid')).toContain('n_api -->|"sfn-start (sync)"| n_Express\n  n_api -.->|"sfn-start"| n_Standard\n');
+    expect(renderGraph(graph, 'dot')).toContain('"api" -> "Express" [label="sfn-start (sync)"];\n  "api" -> "Standard" [label="sfn-start", style=dashed];\n');
+    expect(renderGraph(graph, 'text')).toContain('2 edges (1 sync)');
+  });
+
   it('knows its format names', () => {
     expect(Object.keys(FORMATS)).toEqual(['text', 'json', 'mermaid', 'dot']);
     expect(isGraphFormat('mermaid')).toBe(true);

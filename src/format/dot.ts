@@ -2,7 +2,6 @@ import type { Graph, NodeKind } from '../types/graph.js';
 import {
   collapseEdges,
   getDiagramNodes,
-  isSyncEdge,
   toDiagramEdgeLabel,
   type RenderOptions,
 } from './graph-facts.js';
@@ -32,7 +31,7 @@ export function renderDot(graph: Graph, options: RenderOptions = {}): string {
     lines.push(`  ${quoteDot(node.id)} [label=${quoteDot(node.id)}, ${attributes}];`);
   }
   for (const edge of collapseEdges(graph.edges)) {
-    const style = isSyncEdge(edge.kind) ? '' : ', style=dashed';
+    const style = edge.sync ? '' : ', style=dashed';
     lines.push(`  ${quoteDot(edge.from)} -> ${quoteDot(edge.to)} [label=${quoteDot(toDiagramEdgeLabel(edge))}${style}];`);
   }
   lines.push('}');

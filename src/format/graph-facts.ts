@@ -12,8 +12,9 @@ export const NODE_KINDS: readonly NodeKind[] = ['function', 'queue', 'topic', 'b
 /** Edge kinds whose caller waits for the callee: drawn solid, counted as sync. Everything else is fire-and-forget. */
 const SYNC_EDGE_KINDS: ReadonlySet<EdgeKind> = new Set<EdgeKind>(['invoke-sync', 'http']);
 
-export function isSyncEdge(kind: EdgeKind): boolean {
-  return SYNC_EDGE_KINDS.has(kind);
+/** Whether the caller waits for the answer: the sync kinds, and `sfn-start` through StartSyncExecution (Express). */
+export function isSyncEdge(edge: Pick<GraphEdge, 'kind' | 'sdk'>): boolean {
+  return SYNC_EDGE_KINDS.has(edge.kind) || (edge.kind === 'sfn-start' && edge.sdk?.operation === 'startSyncExecution');
 }
 
 /** `src/a.ts:12:5`, `src/a.ts:12`, or `src/a.ts` when the line is unknown. */
@@ -51,22 +52,25 @@ export interface DiagramEdge {
   from: string;
   to: string;
   kind: EdgeKind;
+  /** Whether the caller waits (see isSyncEdge). */
+  sync: boolean;
   /** How many call sites or declarations it stands for. */
   count: number;
   dynamic: boolean;
 }
 
-/** Collapses parallel edges of one kind, keeping the order of their first appearance. */
+/** Collapses parallel edges of one kind and sync-ness, keeping the order of their first appearance. */
 export function collapseEdges(edges: readonly GraphEdge[]): DiagramEdge[] {
   const byKey = new Map<string, DiagramEdge>();
   for (const edge of edges) {
-    const key = JSON.stringify([edge.from, edge.to, edge.kind]);
+    const sync = isSyncEdge(edge);
+    const key = JSON.stringify([edge.from, edge.to, edge.kind, sync]);
     const existing = byKey.get(key);
     if (existing) {
       existing.count++;
       existing.dynamic ||= edge.dynamic === true;
     } else {
-      byKey.set(key, { from: edge.from, to: edge.to, kind: edge.kind, count: 1, dynamic: edge.dynamic === true });
+      byKey.set(key, { from: edge.from, to: edge.to, kind: edge.kind, sync, count: 1, dynamic: edge.dynamic === true });
     }
   }
   return [...byKey.values()];
@@ -74,7 +78,7 @@ export function collapseEdges(edges: readonly GraphEdge[]): DiagramEdge[] {
 
 /** The label of a drawn arrow: the kind, how many call sites, whether the target is a pattern. */
 export function toDiagramEdgeLabel(edge: DiagramEdge): string {
-  const parts: string[] = [edge.kind];
+  const parts: string[] = [edge.kind === 'sfn-start' && edge.sync ? 'sfn-start (sync)' : edge.kind];
   if (edge.count > 1) parts.push(`×${edge.count}`);
   if (edge.dynamic) parts.push('(dynamic)');
   return parts.join(' ');

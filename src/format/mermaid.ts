@@ -2,7 +2,6 @@ import type { Graph, NodeKind } from '../types/graph.js';
 import {
   collapseEdges,
   getDiagramNodes,
-  isSyncEdge,
   toDiagramEdgeLabel,
   type RenderOptions,
 } from './graph-facts.js';
@@ -48,7 +47,7 @@ export function renderMermaid(graph: Graph, options: RenderOptions = {}): string
     lines.push(`  ${ids.get(node.id)}${open}"${escapeMermaidText(node.id)}"${close}:::${toClassName(node.kind)}`);
   }
   for (const edge of collapseEdges(graph.edges)) {
-    const arrow = isSyncEdge(edge.kind) ? '-->' : '-.->';
+    const arrow = edge.sync ? '-->' : '-.->';
     lines.push(`  ${ids.get(edge.from)} ${arrow}|"${escapeMermaidText(toDiagramEdgeLabel(edge))}"| ${ids.get(edge.to)}`);
   }
   const usedKinds = new Set(nodes.map((node) => node.kind));

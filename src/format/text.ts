@@ -41,7 +41,7 @@ function renderSummary(graph: Graph): string {
   const nodeCounts = NODE_KINDS.map((kind) => [kind, graph.nodes.filter((node) => node.kind === kind).length] as const)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => toCountText(count, kind.replace('-', ' ')));
-  const syncCount = graph.edges.filter((edge) => isSyncEdge(edge.kind)).length;
+  const syncCount = graph.edges.filter((edge) => isSyncEdge(edge)).length;
   const parts = [
     nodeCounts.length > 0 ? nodeCounts.join(', ') : 'no nodes',
     `${toCountText(graph.edges.length, 'edge')} (${syncCount} sync)`,
