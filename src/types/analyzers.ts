@@ -1,4 +1,5 @@
 import type { Diagnostic } from './diagnostics.js';
+import type { AwsService, EdgeKind } from './graph.js';
 import type { Inventory } from './inventory.js';
 
 /** Read access to the analysed folder for IaC analyzers (`${file(...)}`, `DefinitionUri`): never outside the root. */
@@ -47,4 +48,43 @@ export interface IacAnalyzer {
   description: string;
   matches(file: string, text: string): boolean;
   analyze(input: IacInput): IacResult;
+}
+
+/** Reads literal facts from an SDK request object (`InvocationType: 'Event'`), for choosing the edge kind. */
+export interface RequestReader {
+  getString(property: string): string | undefined;
+  has(property: string): boolean;
+}
+
+/** One SDK operation, in both its v2 method form and its v3 command form. */
+export interface SdkOperationSpec {
+  /** v2 method and v3 aggregated-client method (`invoke`, `sendMessage`). */
+  method: string;
+  /** v3 command class (`InvokeCommand`). */
+  command: string;
+  /** The request property that names the target (`FunctionName`); `Entries[].X` reads X of the first entry. */
+  target: string;
+  /** The target when the request leaves it out (EventBridge's `default` bus). */
+  defaultTarget?: string;
+  /** The request property holding the payload, for messages and size estimates. */
+  payload?: string;
+  /** The edge this call makes; a function when it depends on the request (`InvocationType: 'Event'`). */
+  edgeKind: EdgeKind | ((request: RequestReader) => EdgeKind);
+}
+
+/**
+ * A detector of SDK calls to one service, described as data: which client classes and modules belong to the
+ * service and which operations make edges. The engine in `src/link/detect-sdk-calls.ts` matches v2 and v3
+ * call shapes against it.
+ */
+export interface SdkDetector {
+  /** Analyzer id = file name = fixture folder: `lambda-invoke`, `sqs-send`. */
+  id: string;
+  description: string;
+  service: AwsService;
+  /** Client class names, v3 and v2 (`LambdaClient`, `Lambda`). */
+  clients: string[];
+  /** Modules whose default export is the client (`aws-sdk/clients/lambda`). */
+  clientModules: string[];
+  operations: SdkOperationSpec[];
 }

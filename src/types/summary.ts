@@ -20,8 +20,8 @@ export type Sym =
   | { k: 'cat'; parts: Sym[] }
   /** An identifier, looked up later through the file's scope table (declarations may come after use). */
   | { k: 'ref'; name: string; scope: number }
-  /** A parameter of function `fn` of this file (index into `FileSummary.functions`), with a destructuring path. */
-  | { k: 'param'; fn: number; index: number; path: string[] }
+  /** Parameter `index` of function `fn` of this file (index into `FileSummary.functions`); destructuring becomes `get`. */
+  | { k: 'param'; fn: number; index: number }
   /** A binding imported from another module: `name` is an export name, `default`, or `*` for the whole module. */
   | { k: 'import'; source: string; name: string }
   /** Property access with a statically known name. */
@@ -76,6 +76,8 @@ export interface FunctionRecord {
   owner?: string;
   params: string[];
   async: boolean;
+  /** What the function returns (the values of its `return` statements, or an arrow's expression body). */
+  returns: Sym[];
   /** Identifiers this function references that are bound outside it (functions, imports, module bindings). */
   refs: Sym[];
 }
@@ -123,5 +125,7 @@ export interface FileSummary {
   contexts: ContextRecord[];
   /** Module-level references (code run at load time), like FunctionRecord.refs. */
   moduleRefs: Sym[];
+  /** References made inside the initialiser of a module-level binding (`export const handler = middy(impl)`), by binding. */
+  ownerRefs: Record<string, Sym[]>;
   diagnostics: Diagnostic[];
 }

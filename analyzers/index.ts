@@ -1,0 +1,16 @@
+import type { SdkDetector } from '../src/types/analyzers.js';
+import { eventbridgePut } from './code/eventbridge-put.js';
+import { lambdaInvoke } from './code/lambda-invoke.js';
+import { sfnStart } from './code/sfn-start.js';
+import { snsPublish } from './code/sns-publish.js';
+import { sqsSend } from './code/sqs-send.js';
+
+/** The one list of SDK call detectors. Adding one: a file in analyzers/code/, a line here, a fixture folder. */
+export const SDK_DETECTORS: readonly SdkDetector[] = [lambdaInvoke, sqsSend, snsPublish, eventbridgePut, sfnStart];
+
+/** Method names that may be SDK calls; the walk keeps every call to them. */
+export function getSdkMethodNames(): Set<string> {
+  const names = new Set(['send', 'getQueueUrl']);
+  for (const detector of SDK_DETECTORS) for (const op of detector.operations) names.add(op.method);
+  return names;
+}

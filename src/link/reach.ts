@@ -1,0 +1,173 @@
+import type { FileSummary, Sym } from '../types/summary.js';
+import { fnKey, type Env, type Evaluator, type Val } from './evaluate.js';
+
+/** What a handler can run: functions (`file#id`) and files whose module-level code it loads. */
+export interface Reach {
+  fns: Set<string>;
+  modules: Set<string>;
+}
+
+/** Lookups over all summaries that reachability needs, built once. */
+export class ReachIndex {
+  /** Functions nested directly in a function. */
+  readonly children = new Map<string, string[]>();
+  /** Functions defined inside a module-level binding's initialiser, by `file\0binding`. */
+  readonly owned = new Map<string, string[]>();
+
+  constructor(
+    readonly summaries: ReadonlyMap<string, FileSummary>,
+    readonly evaluator: Evaluator,
+  ) {
+    for (const [file, summary] of summaries) {
+      summary.functions.forEach((fn, id) => {
+        const key = fnKey(file, id);
+        if (fn.parent >= 0) push(this.children, fnKey(file, fn.parent), key);
+        if (fn.owner !== undefined) push(this.owned, `${file}\0${fn.owner}`, key);
+      });
+    }
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Everything a handler export reaches: the functions it references (called or passed on), their nested
+ * functions, what those reference in turn, across imports. Conservative: a function referenced is a function run.
+ */
+export function computeReach(file: string, exportName: string, index: ReachIndex): Reach {
+  const reach: Reach = { fns: new Set(), modules: new Set() };
+  const queue: string[] = [];
+  const owners = new Set<string>();
+  const { evaluator, summaries } = index;
+
+  const addFn = (key: string) => {
+    if (reach.fns.has(key)) return;
+    reach.fns.add(key);
+    queue.push(key);
+  };
+  const addModule = (moduleFile: string) => {
+    if (reach.modules.has(moduleFile)) return;
+    reach.modules.add(moduleFile);
+    const summary = summaries.get(moduleFile);
+    if (!summary) return;
+    for (const ref of summary.moduleRefs) followRef(ref, moduleFile);
+    // Loading a module loads what it imports: their module-level code runs too.
+    for (const record of summary.imports) {
+      const target = evaluator.resolveImport(moduleFile, record.source);
+      if (target) addModule(target);
+    }
+  };
+  const addOwner = (ownerFile: string, owner: string) => {
+    const key = `${ownerFile}\0${owner}`;
+    if (owners.has(key)) return;
+    owners.add(key);
+    for (const fn of index.owned.get(key) ?? []) addFn(fn);
+    const summary = summaries.get(ownerFile);
+    for (const ref of summary?.ownerRefs[owner] ?? []) followRef(ref, ownerFile);
+  };
+  const collect = (val: Val, depth: number) => collectFunctions(val, depth, evaluator, addFn, addModule);
+  const followRef = (ref: Sym, refFile: string) => {
+    const env: Env = { file: refFile, bindings: null };
+    collect(evaluator.evaluate(ref, env), 0);
+    for (const [ownerFile, owner] of getOwners(ref, refFile, evaluator, 0)) addOwner(ownerFile, owner);
+  };
+
+  addModule(file);
+  const entry = evaluator.getExport(file, exportName, 0, new Set());
+  collect(entry, 0);
+  for (const owner of [exportName, `exports.${exportName}`]) addOwner(file, owner);
+  for (const [ownerFile, owner] of getExportOwners(file, exportName, evaluator)) addOwner(ownerFile, owner);
+
+  while (queue.length > 0) {
+    const key = queue.pop()!;
+    const hash = key.lastIndexOf('#');
+    const fnFile = key.slice(0, hash);
+    const fn = summaries.get(fnFile)?.functions[Number(key.slice(hash + 1))];
+    if (!fn) continue;
+    addModule(fnFile);
+    for (const ref of fn.refs) followRef(ref, fnFile);
+    for (const child of index.children.get(key) ?? []) addFn(child);
+  }
+  return reach;
+}
+
+/** Functions a value refers to: itself, the members of an object or class, the arguments of a wrapping call. */
+function collectFunctions(
+  val: Val,
+  depth: number,
+  evaluator: Evaluator,
+  addFn: (key: string) => void,
+  addModule: (file: string) => void,
+): void {
+  if (depth > 6) return;
+  for (const alt of evaluator.alternatives(val)) {
+    const s = alt.s;
+    const next = (sym: Sym) => collectFunctions(evaluator.evaluate(sym, alt.env), depth + 1, evaluator, addFn, addModule);
+    switch (s.k) {
+      case 'fn':
+        addFn(fnKey(alt.env.file, s.id));
+        break;
+      case 'obj':
+        for (const prop of s.props) next(prop.value);
+        for (const spread of s.spreads ?? []) next(spread);
+        break;
+      case 'arr':
+        for (const item of s.items) next(item);
+        break;
+      case 'call':
+      case 'new':
+        next(s.callee);
+        for (const arg of s.args) next(arg);
+        break;
+      case 'get':
+        next(s.obj);
+        break;
+      case 'module':
+        addModule(s.file);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** The module-level binding(s) a reference names, following imports: `(file, binding)` pairs. */
+function getOwners(ref: Sym, file: string, evaluator: Evaluator, depth: number): [string, string][] {
+  if (depth > 8) return [];
+  if (ref.k === 'ref') {
+    const summary = evaluator.getSummary(file);
+    if (!summary) return [];
+    for (let s = ref.scope; s >= 0; s = summary.scopes[s].parent) {
+      const value = summary.scopes[s].bindings[ref.name];
+      if (value === undefined) continue;
+      if (value.k === 'import') return getOwners(value, file, evaluator, depth + 1);
+      return s === 0 ? [[file, ref.name]] : [];
+    }
+    return [];
+  }
+  if (ref.k === 'import') {
+    const target = evaluator.resolveImport(file, ref.source);
+    if (!target || ref.name === '*') return [];
+    return getExportOwners(target, ref.name, evaluator, depth + 1);
+  }
+  return [];
+}
+
+function getExportOwners(file: string, name: string, evaluator: Evaluator, depth = 0): [string, string][] {
+  const summary = evaluator.getSummary(file);
+  if (!summary || depth > 8) return [];
+  const exported = summary.exports[name];
+  const owners: [string, string][] = [[file, `exports.${name}`]];
+  if (exported) owners.push(...getOwners(exported, file, evaluator, depth + 1));
+  else {
+    for (const source of summary.reexportAll) {
+      const target = evaluator.resolveImport(file, source);
+      if (target) owners.push(...getExportOwners(target, name, evaluator, depth + 1));
+    }
+  }
+  return owners;
+}

@@ -1,0 +1,210 @@
+import type { SdkDetector } from '../types/analyzers.js';
+import type { SourceLocation } from '../types/diagnostics.js';
+import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
+import type { FunctionDef, Inventory } from '../types/inventory.js';
+import type { FileSummary } from '../types/summary.js';
+import { buildCallerIndex, type CallSite } from '../link/callers.js';
+import { SdkCallDetector, type SdkCallMatch } from '../link/detect-sdk-calls.js';
+import { Evaluator, fnKey, type Binding, type Env } from '../link/evaluate.js';
+import type { ModuleResolver } from '../link/module-resolver.js';
+import { ReachIndex, computeReach } from '../link/reach.js';
+import { toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
+import { bindEnvironment } from './bind-environment.js';
+import { TargetIndex } from './match-target.js';
+
+export interface ResolvedCalls {
+  edges: GraphEdge[];
+  externals: GraphNode[];
+  unresolved: UnresolvedTarget[];
+  unreached: UnreachedCall[];
+}
+
+/** One way an SDK call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
+interface Expansion {
+  site: CallSite;
+  match: SdkCallMatch;
+  /** Wrapper calls between the site and the SDK call, then the SDK call itself. */
+  via: SourceLocation[];
+  /** The target as written at the site: the argument a wrapper's caller passes. */
+  targetText: string;
+}
+
+const MAX_CALLERS = 32;
+const MAX_WRAPPER_DEPTH = 4;
+
+/**
+ * The resolve stage: find SDK calls in the summaries, follow wrapper parameters to their callers, attribute each
+ * call to the functions whose handlers reach it, and bind each target to an inventory entity, an external node,
+ * or an explicit unresolved entry with the reason.
+ */
+export function resolveCalls(
+  summaries: ReadonlyMap<string, FileSummary>,
+  resolver: ModuleResolver,
+  inventory: Inventory,
+  detectors: readonly SdkDetector[],
+): ResolvedCalls {
+  const evaluator = new Evaluator(summaries, resolver);
+  const detector = new SdkCallDetector(detectors, evaluator);
+  const targets = new TargetIndex(inventory);
+  const owners = getOwnersIndex(summaries, inventory, evaluator);
+  let callers: Map<string, CallSite[]> | undefined;
+  const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
+  const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
+  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [] };
+
+  for (const [file, summary] of summaries) {
+    for (const call of summary.calls) {
+      for (const match of detector.detect(call, { file, bindings: null })) {
+        for (const expansion of expand({ file, call }, match, [], detector, evaluator, getCallers, 0)) {
+          const { site } = expansion;
+          const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
+          if (lambdas.length === 0) {
+            out.unreached.push({ file: site.file, line: site.call.line, kind: expansion.match.kind, target: expansion.match.targetText, sdk: expansion.match.sdk });
+            continue;
+          }
+          for (const lambdaId of lambdas) {
+            resolveForFunction(expansion, functionsById.get(lambdaId)!, targets, evaluator, out);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Which deployed functions reach each function (`file#id`) or module (`file`) of the project. */
+function getOwnersIndex(summaries: ReadonlyMap<string, FileSummary>, inventory: Inventory, evaluator: Evaluator): Map<string, string[]> {
+  const index = new ReachIndex(summaries, evaluator);
+  const owners = new Map<string, string[]>();
+  const add = (key: string, id: string) => {
+    const list = owners.get(key);
+    if (!list) owners.set(key, [id]);
+    else if (list[list.length - 1] !== id) list.push(id);
+  };
+  for (const fn of [...inventory.functions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const handler = fn.handler;
+    if (!handler?.file || !summaries.has(handler.file)) continue;
+    const reach = computeReach(handler.file, handler.export, index);
+    for (const key of reach.fns) add(key, fn.id);
+    for (const module of reach.modules) add(module, fn.id);
+  }
+  return owners;
+}
+
+/**
+ * When a target is a parameter of the function around the SDK call (a wrapper), each caller of that function
+ * is a call site of its own, with the arguments it passes.
+ */
+function expand(
+  sdkSite: CallSite,
+  match: SdkCallMatch,
+  chain: { param: ParamRef; site: CallSite }[],
+  detector: SdkCallDetector,
+  evaluator: Evaluator,
+  getCallers: (key: string) => CallSite[],
+  depth: number,
+): Expansion[] {
+  const anchor = chain.length ? chain[chain.length - 1].site : sdkSite;
+  const via = [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), ...(chain.length ? [toLocation(sdkSite)] : [])];
+  const last = chain[chain.length - 1];
+  const targetText = last ? (anchor.call.argText[last.param.index] ?? match.targetText) : match.targetText;
+  const done: Expansion = { site: anchor, match, via, targetText };
+  if (!match.target || depth >= MAX_WRAPPER_DEPTH) return [done];
+  const param = findParam(toStringPatterns(match.target, evaluator));
+  if (!param) return [done];
+  const sites = getCallers(fnKey(param.file, param.fn)).slice(0, MAX_CALLERS);
+  if (sites.length === 0) return [done];
+  const out: Expansion[] = [];
+  for (const site of sites) {
+    const nextChain = [...chain, { param, site }];
+    const env = buildEnv(sdkSite.file, nextChain);
+    for (const again of detector.detect(sdkSite.call, env)) {
+      if (again.detector !== match.detector || again.sdk.operation !== match.sdk.operation) continue;
+      out.push(...expand(sdkSite, again, nextChain, detector, evaluator, getCallers, depth + 1));
+    }
+  }
+  return out.length ? out : [done];
+}
+
+function findParam(patterns: StringPattern[]): ParamRef | undefined {
+  for (const pattern of patterns) {
+    for (const part of pattern.parts) if (part.t === 'wild' && part.param) return part.param;
+  }
+  return undefined;
+}
+
+/** The environment of the SDK call when each wrapper in the chain was called from the given site. */
+function buildEnv(file: string, chain: { param: ParamRef; site: CallSite }[]): Env {
+  let outer: Env = { file: chain[chain.length - 1].site.file, bindings: null };
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const binding: Binding = { fnKey: fnKey(chain[i].param.file, chain[i].param.fn), args: chain[i].site.call.args, argEnv: outer, next: null };
+    outer = { file: i > 0 ? chain[i - 1].site.file : file, bindings: binding };
+  }
+  return outer;
+}
+
+function toLocation(site: CallSite): SourceLocation {
+  return { file: site.file, line: site.call.line, column: site.call.column };
+}
+
+function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+  const { site, match, via } = expansion;
+  const base = {
+    from: fn.id,
+    kind: match.kind,
+    file: site.file,
+    line: site.call.line,
+    column: site.call.column,
+    target: expansion.targetText,
+    sdk: match.sdk,
+  };
+  const unresolved = (reason: string) =>
+    out.unresolved.push({ from: fn.id, kind: match.kind, file: site.file, line: site.call.line, target: base.target, reason, sdk: match.sdk });
+
+  const patterns: StringPattern[] = match.target
+    ? toStringPatterns(match.target, evaluator)
+    : match.defaultTarget
+      ? [{ parts: [{ t: 'lit', v: match.defaultTarget }] }]
+      : [];
+  if (patterns.length === 0) {
+    unresolved('the request has no target');
+    return;
+  }
+  for (const pattern of patterns) {
+    const bound = bindEnvironment(pattern, fn);
+    if ('missing' in bound) {
+      unresolved(`process.env.${bound.missing} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
+      continue;
+    }
+    const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
+    const result = targets.match(bound, match.sdk.service, fn.id);
+    if (!result.ok) {
+      unresolved(param && param.t === 'wild' ? `the target is ${param.why}, and no call passing it was found` : result.reason);
+      continue;
+    }
+    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    if ('external' in result) {
+      const id = `external:${match.sdk.service}:${result.external}`;
+      out.externals.push({ id, kind: 'external', name: result.external, service: match.sdk.service });
+      out.edges.push(withOptional({ ...base, to: id, resolution }, via, false, false));
+      continue;
+    }
+    for (const to of result.targets) {
+      out.edges.push(withOptional({ ...base, to, resolution: result.dynamic ? 'pattern' : resolution }, via, result.dynamic, to === fn.id && match.sdk.service === 'lambda'));
+    }
+  }
+}
+
+/** How the target was bound: through the environment, the function's own name, or a literal written at the call or in a constant. */
+function getResolution(viaEnvironment: boolean, pattern: StringPattern, text: string): Resolution {
+  if (viaEnvironment) return 'environment';
+  if (pattern.parts.some((part) => part.t === 'self')) return 'self';
+  return /^(['"`]).*\1$/.test(text) && !text.includes('${') ? 'literal' : 'constant';
+}
+
+function withOptional(edge: GraphEdge, via: SourceLocation[], dynamic: boolean, recursive: boolean): GraphEdge {
+  if (via.length) edge.via = via;
+  if (dynamic) edge.dynamic = true;
+  if (recursive) edge.recursive = true;
+  return edge;
+}

@@ -1,0 +1,103 @@
+import type { AnalysisLimits } from '../types/analyzers.js';
+import type { Diagnostic } from '../types/diagnostics.js';
+import type { CallRecord, FileSummary, Sym } from '../types/summary.js';
+import { parseSource } from './parse.js';
+import { SummaryState } from './state.js';
+import { or } from './to-sym.js';
+import { walkProgram, type ContextCollector } from './walk.js';
+
+export interface SummarizeOptions {
+  limits: AnalysisLimits;
+  /** Method names that may be SDK operations (`send`, `invoke`, `sendMessage`...): calls to them are always kept. */
+  sdkMethods: ReadonlySet<string>;
+  collectors: readonly ContextCollector[];
+}
+
+/** Parse one file, walk it once, and keep only its summary. The AST is dropped when this returns. */
+export function summarizeFile(file: string, text: string, options: SummarizeOptions): FileSummary {
+  const parsed = parseSource(file, text);
+  const state = new SummaryState(file, text, 8);
+  if (!parsed.ast) return state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics });
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  try {
+    walkProgram(parsed.ast.program, state, options.collectors);
+  } catch (error) {
+    // A walk bug must not lose the rest of the run; report it against the file.
+    diagnostics.push({
+      code: 'internal-error',
+      severity: 'error',
+      message: `could not analyse this file: ${(error as Error).message}`,
+      file,
+      hint: 'please report this with the file attached',
+    });
+  }
+  applyWrites(state);
+  const moduleRefs = keepOuterRefs(state, state.refsByFn.get(-1));
+  const ownerRefs: Record<string, Sym[]> = {};
+  for (const [owner, refs] of state.refsByOwner) {
+    const kept = keepOuterRefs(state, refs);
+    if (kept.length > 0) ownerRefs[owner] = kept;
+  }
+  state.functions.forEach((fn, id) => {
+    fn.refs = keepOuterRefs(state, state.refsByFn.get(id));
+  });
+  const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods));
+  state.calls.length = 0;
+  state.calls.push(...calls);
+  return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
+}
+
+/** `let url; if (x) url = A; else url = B;` — a variable assigned after its declaration may hold any of its values. */
+function applyWrites(state: SummaryState): void {
+  for (const write of state.writes) {
+    const found = state.lookup(write.name, write.scope);
+    if (!found) continue;
+    const bindings = state.scopes[found.scope].bindings;
+    const current = bindings[write.name];
+    bindings[write.name] = current.k === 'nil' ? write.value : or([current, write.value]);
+  }
+}
+
+/** References that can lead to code elsewhere: functions, imports and module-level bindings. */
+function keepOuterRefs(state: SummaryState, refs: Map<string, Sym> | undefined): Sym[] {
+  if (!refs) return [];
+  const kept: Sym[] = [];
+  for (const ref of refs.values()) {
+    if (ref.k !== 'ref') continue;
+    const found = state.lookup(ref.name, ref.scope);
+    if (!found) continue;
+    const kind = found.value.k;
+    if (found.scope === 0 || kind === 'fn' || kind === 'import' || kind === 'obj') kept.push(ref);
+  }
+  return kept;
+}
+
+/** The identifier a callee hangs off: `a` in `a.b.c()`, `a()` or `a().b()`. */
+function getRootRef(sym: Sym): Sym | undefined {
+  let current: Sym = sym;
+  for (let i = 0; i < 20; i++) {
+    if (current.k === 'get') current = current.obj;
+    else if (current.k === 'call' || current.k === 'new') current = current.callee;
+    else return current;
+  }
+  return undefined;
+}
+
+/**
+ * Keep calls that can matter when linking: a method that may be an SDK operation, or a call that reaches code in
+ * this project (a local function, an import, a module-level object). Calls on globals and on local values
+ * (`console.log`, `items.map`) are dropped to keep summaries small.
+ */
+function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: ReadonlySet<string>): boolean {
+  const callee = call.callee;
+  if (callee.k === 'get' && sdkMethods.has(callee.prop)) return true;
+  const root = getRootRef(callee);
+  if (!root) return false;
+  if (root.k === 'import' || root.k === 'fn') return true;
+  if (root.k !== 'ref') return false;
+  if (root.name === 'this') return true;
+  const found = state.lookup(root.name, root.scope);
+  if (!found) return false;
+  const kind = found.value.k;
+  return kind === 'fn' || kind === 'import' || kind === 'obj' || kind === 'new' || kind === 'call' || found.scope === 0;
+}
