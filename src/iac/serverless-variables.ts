@@ -76,7 +76,10 @@ class VariableResolver {
   private readonly resolvedObjects = new WeakSet<object>();
   private readonly selfValues = new Map<string, Resolved>();
   private readonly activeSelf = new Set<string>();
-  private readonly files = new Map<string, Resolved | typeof MISSING>();
+  private readonly files = new Map<string, unknown>();
+  private readonly reported = new Set<string>();
+  /** Problems met so far, reported or not (a repeated one is reported once). */
+  private problems = 0;
   private readonly activeFiles = new Set<string>();
   private resolutions = 0;
   private nesting = 0;
@@ -137,8 +140,15 @@ class VariableResolver {
     return this.region;
   }
 
+  /** Records a problem at the value being resolved; the same problem is reported once per file. */
   report(code: string, severity: Diagnostic['severity'], message: string, hint?: string): void {
-    this.diagnostics.push({ code, severity, message, file: this.where.file, line: this.where.line, hint });
+    this.problems++;
+    const key = `${this.where.file}\0${code}\0${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const diagnostic: Diagnostic = { code, severity, message, file: this.where.file, line: this.where.line };
+    if (hint) diagnostic.hint = hint;
+    this.diagnostics.push(diagnostic);
   }
 
   /** A string with variables: a single variable gives its value (any type); text around variables gives text. */
@@ -200,13 +210,16 @@ class VariableResolver {
     this.nesting++;
     try {
       const sources = splitTopLevel(body, ',').map((source) => source.trim());
+      const problems = this.problems;
       let blamed = false;
       for (let index = 0; index < sources.length; index++) {
         const value = this.resolveSource(sources[index], raw, index === sources.length - 1);
-        if (value instanceof Unresolved) return value.text === raw || sources.length === 1 ? value : new Unresolved(raw);
+        // Unknown (not missing): the value exists at deployment, so no fallback applies.
+        if (value instanceof Unresolved) return sources.length === 1 ? value : new Unresolved(raw);
         if (value !== MISSING && value !== null && value !== undefined) return value;
         blamed ||= /^(self|file)\b/.test(sources[index]);
       }
+      if (this.problems > problems) return new Unresolved(raw); // a source already said why
       this.report(
         'serverless-variable-unresolved',
         blamed ? 'warning' : 'info',
@@ -245,7 +258,7 @@ class VariableResolver {
         return this.getSelf(path);
       case 'sls':
         if (path === 'stage') return this.getStage();
-        return new Unresolved(raw);
+        return new Unresolved(`\${${address}}`);
       case 'opt':
         // No CLI options in a static reading: a fallback is used if there is one, else the configured default.
         if (!isLast) return MISSING;
@@ -264,7 +277,8 @@ class VariableResolver {
         if (!DEPLOYMENT_SOURCES.has(type)) {
           this.report('serverless-variable-unknown-source', 'info', `Unknown variable source "${type}" in ${shorten(raw)}; kept as unknown`);
         }
-        return new Unresolved(raw);
+        // Known at deployment only; nested variables in the address are shown resolved (`${ssm:/app/dev/url}`).
+        return new Unresolved(`\${${address}}`);
     }
   }
 
@@ -315,14 +329,18 @@ class VariableResolver {
     return MISSING;
   }
 
-  /** `${file(./x.yml)}` / `${file(./x.yml):a.b}`: a file inside the analysed folder, relative to serverless.yml. */
+  /**
+   * `${file(./x.yml)}` / `${file(./x.yml):a.b}`: a file inside the analysed folder, relative to the serverless.yml
+   * folder (as Serverless resolves it, also from included files). Only the addressed part is resolved, so that
+   * an included file may itself use `${sls:stage}` while the stage is being read from it.
+   */
   private getFile(relative: string, path: string, raw: string, isLast: boolean): Resolved | typeof MISSING {
     const target = toRootPath(this.dir, relative);
     if (target === undefined) {
       this.report(
         'serverless-file-outside-root',
         'warning',
-        `${shorten(raw)} points outside the analysed folder; it is not read`,
+        `${relative} is outside the analysed folder; it is not read`,
         'Analyse a folder that contains the included file.',
       );
       return new Unresolved(raw);
@@ -332,29 +350,35 @@ class VariableResolver {
       return new Unresolved(raw);
     }
     const content = this.loadFile(target, raw, isLast);
-    if (content === MISSING || content instanceof Unresolved || path === '') return content;
-    const found = this.navigate(content, path);
-    return found === MISSING ? MISSING : this.resolveTree(found, 0);
-  }
-
-  private loadFile(target: string, raw: string, isLast: boolean): Resolved | typeof MISSING {
-    if (this.files.has(target)) return this.files.get(target);
-    if (this.activeFiles.has(target)) {
-      this.report('serverless-variable-cycle', 'warning', `${target} includes itself`);
+    if (content === MISSING || content instanceof Unresolved) return content;
+    const key = `${target}:${path}`;
+    if (this.activeFiles.has(key)) {
+      this.report('serverless-variable-cycle', 'warning', `${shorten(raw)} includes itself`);
       return new Unresolved(raw);
     }
+    this.activeFiles.add(key);
+    try {
+      const found = this.navigate(content, path);
+      return found === MISSING ? MISSING : this.resolveTree(found, 0);
+    } finally {
+      this.activeFiles.delete(key);
+    }
+  }
+
+  /** The parsed (not yet resolved) content of an included file, read once. */
+  private loadFile(target: string, raw: string, isLast: boolean): unknown {
+    if (this.files.has(target)) return this.files.get(target);
     const text = this.options.root.readText(target);
     if (text === undefined) {
       // Serverless itself treats a missing file as "no value", so that a fallback can apply.
       if (isLast) this.report('serverless-file-missing', 'warning', `${shorten(raw)}: ${target} does not exist or cannot be read`);
       return MISSING;
     }
+    let content: unknown = text; // files other than YAML/JSON are included as text, as Serverless does
     if (text.length > this.options.limits.maxFileBytes) {
       this.report('serverless-file-too-large', 'warning', `${target} is larger than ${this.options.limits.maxFileBytes} bytes; it is not read`);
-      return new Unresolved(raw);
-    }
-    let content: Resolved;
-    if (/\.(ya?ml|json)$/.test(target)) {
+      content = new Unresolved(raw);
+    } else if (/\.(ya?ml|json)$/.test(target)) {
       const parsed = parseYaml(text, {
         file: target,
         limits: this.options.limits,
@@ -362,15 +386,7 @@ class VariableResolver {
         json: isJsonText(target, text),
       });
       this.diagnostics.push(...parsed.diagnostics);
-      if (!parsed.ok) return new Unresolved(raw);
-      this.activeFiles.add(target);
-      try {
-        content = this.resolveTree(parsed.value, 0);
-      } finally {
-        this.activeFiles.delete(target);
-      }
-    } else {
-      content = text; // other files are included as text, as Serverless does
+      content = parsed.ok ? parsed.value : new Unresolved(raw);
     }
     this.files.set(target, content);
     return content;

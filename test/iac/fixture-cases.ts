@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type AnalysisLimits, type IacAnalyzer, type IacResult } from '../../src/types/analyzers.js';
+import type { Diagnostic } from '../../src/types/diagnostics.js';
+import { emptyInventory, type Inventory } from '../../src/types/inventory.js';
+import { createFixtureRoot } from './fixture-root.js';
+
+/**
+ * One IaC fixture case: `fixtures/analyzers/<analyzer>/<case>/` holds the IaC file(s) and `expected.json`:
+ * - `file`: the IaC file analysed, relative to the case folder (the analysed root);
+ * - `matches`: false when the analyzer must not take the file (then nothing else is checked);
+ * - `inventory`: the exact fragment (a missing list means an empty one);
+ * - `diagnostics`: the exact list, compared on code, severity, file and line.
+ * Regenerate with `UPDATE_GOLDEN=1 npx vitest run test/iac` and review the diff: each file was checked by hand.
+ */
+export interface ExpectedCase {
+  description: string;
+  file: string;
+  matches?: boolean;
+  limits?: Partial<AnalysisLimits>;
+  inventory?: Partial<Inventory>;
+  diagnostics?: Pick<Diagnostic, 'code' | 'severity' | 'file' | 'line'>[];
+}
+
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+export function getCaseFolders(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(folder, entry.name, 'expected.json')))
+    .map((entry) => entry.name)
+    .toSorted();
+}
+
+export function readExpected(caseFolder: string): ExpectedCase {
+  return JSON.parse(readFileSync(join(caseFolder, 'expected.json'), 'utf8')) as ExpectedCase;
+}
+
+export function runCase(analyzer: IacAnalyzer, caseFolder: string, expected: ExpectedCase): IacResult {
+  const text = readFileSync(join(caseFolder, expected.file), 'utf8');
+  return analyzer.analyze({
+    file: expected.file,
+    text,
+    root: createFixtureRoot(caseFolder),
+    limits: { ...DEFAULT_LIMITS, ...expected.limits },
+  });
+}
+
+/** The six lists, always present, as plain JSON (no undefined keys). */
+export function toComparableInventory(inventory: Partial<Inventory>): Inventory {
+  return JSON.parse(JSON.stringify({ ...emptyInventory(), ...inventory })) as Inventory;
+}
+
+export function toComparableDiagnostics(diagnostics: readonly Diagnostic[]): ExpectedCase['diagnostics'] {
+  return diagnostics
+    .map(({ code, severity, file, line }) => JSON.parse(JSON.stringify({ code, severity, file, line })) as Diagnostic)
+    .toSorted((a, b) => `${a.file}:${String(a.line).padStart(6, '0')}:${a.code}`.localeCompare(`${b.file}:${String(b.line).padStart(6, '0')}:${b.code}`));
+}
+
+/** One test per case folder, comparing the analyzer's output with expected.json. */
+export function describeFixtureCases(analyzer: IacAnalyzer, folder: string): void {
+  describe(`${analyzer.id} fixtures`, () => {
+    for (const name of getCaseFolders(folder)) {
+      const caseFolder = join(folder, name);
+      const expected = readExpected(caseFolder);
+      it(`${name}: ${expected.description}`, () => {
+        const text = readFileSync(join(caseFolder, expected.file), 'utf8');
+        const matches = analyzer.matches(expected.file, text);
+        if (UPDATE && expected.matches === false && !matches) return;
+        expect(matches).toBe(expected.matches ?? true);
+        if (!matches) return;
+        const result = runCase(analyzer, caseFolder, expected);
+        const inventory = toComparableInventory(result.inventory);
+        const diagnostics = toComparableDiagnostics(result.diagnostics);
+        if (UPDATE) {
+          const { description, file, limits } = expected;
+          const compact = Object.fromEntries(Object.entries(inventory).filter(([, list]) => (list as unknown[]).length > 0));
+          writeFileSync(join(caseFolder, 'expected.json'), `${JSON.stringify({ description, file, limits, inventory: compact, diagnostics }, null, 2)}\n`);
+          return;
+        }
+        expect(inventory).toEqual(toComparableInventory(expected.inventory ?? {}));
+        expect(diagnostics).toEqual(expected.diagnostics ?? []);
+        // Same input, byte-identical output.
+        expect(JSON.stringify(runCase(analyzer, caseFolder, expected))).toBe(JSON.stringify(result));
+      });
+    }
+  });
+}
