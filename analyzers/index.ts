@@ -1,4 +1,6 @@
-import type { SdkDetector } from '../src/types/analyzers.js';
+import type { IacAnalyzer, SdkDetector } from '../src/types/analyzers.js';
+import { cloudformation } from './iac/cloudformation.js';
+import { serverless } from './iac/serverless.js';
 import { eventbridgePut } from './code/eventbridge-put.js';
 import { lambdaInvoke } from './code/lambda-invoke.js';
 import { sfnStart } from './code/sfn-start.js';
@@ -14,3 +16,6 @@ export function getSdkMethodNames(): Set<string> {
   for (const detector of SDK_DETECTORS) for (const op of detector.operations) names.add(op.method);
   return names;
 }
+
+/** The one list of IaC analyzers. Each decides with `matches` whether a discovered file is its format. */
+export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation];

@@ -6,6 +6,7 @@ export const eventbridgePut: SdkDetector = {
   service: 'eventbridge',
   clients: ['EventBridgeClient', 'EventBridge', 'CloudWatchEventsClient', 'CloudWatchEvents'],
   clientModules: ['aws-sdk/clients/eventbridge', 'aws-sdk/clients/cloudwatchevents'],
+  v3Packages: ['@aws-sdk/client-eventbridge', '@aws-sdk/client-cloudwatch-events'],
   operations: [
     { method: 'putEvents', command: 'PutEventsCommand', target: 'Entries[].EventBusName', defaultTarget: 'default', payload: 'Entries', edgeKind: 'eventbridge' },
   ],

@@ -6,6 +6,7 @@ export const sfnStart: SdkDetector = {
   service: 'sfn',
   clients: ['SFNClient', 'SFN', 'StepFunctions'],
   clientModules: ['aws-sdk/clients/stepfunctions'],
+  v3Packages: ['@aws-sdk/client-sfn'],
   operations: [
     { method: 'startExecution', command: 'StartExecutionCommand', target: 'stateMachineArn', payload: 'input', edgeKind: 'sfn-start' },
     { method: 'startSyncExecution', command: 'StartSyncExecutionCommand', target: 'stateMachineArn', payload: 'input', edgeKind: 'sfn-start' },

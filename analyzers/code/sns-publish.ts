@@ -6,6 +6,7 @@ export const snsPublish: SdkDetector = {
   service: 'sns',
   clients: ['SNSClient', 'SNS'],
   clientModules: ['aws-sdk/clients/sns'],
+  v3Packages: ['@aws-sdk/client-sns'],
   operations: [
     { method: 'publish', command: 'PublishCommand', target: 'TopicArn', payload: 'Message', edgeKind: 'sns' },
     { method: 'publishBatch', command: 'PublishBatchCommand', target: 'TopicArn', payload: 'PublishBatchRequestEntries', edgeKind: 'sns' },

@@ -6,6 +6,7 @@ export const sqsSend: SdkDetector = {
   service: 'sqs',
   clients: ['SQSClient', 'SQS'],
   clientModules: ['aws-sdk/clients/sqs'],
+  v3Packages: ['@aws-sdk/client-sqs'],
   operations: [
     { method: 'sendMessage', command: 'SendMessageCommand', target: 'QueueUrl', payload: 'MessageBody', edgeKind: 'sqs' },
     { method: 'sendMessageBatch', command: 'SendMessageBatchCommand', target: 'QueueUrl', payload: 'Entries', edgeKind: 'sqs' },

@@ -61,9 +61,20 @@ export class SdkCallDetector {
       const client = clients.find((c) => c.detector === detector);
       // An untraceable client counts only when the request has the operation's shape.
       if (!client && (clients.length > 0 || !this.hasTargetShape(request, op))) continue;
-      matches.push(this.toMatch(detector, op, client?.sdkVersion ?? 'unknown', request, call.argText[0]));
+      const match = this.toMatch(detector, op, client?.sdkVersion ?? 'unknown', request, call.argText[0]);
+      if (match) matches.push(match);
     }
     return matches;
+  }
+
+  /**
+   * `client.send(command)` where the command is a parameter of the enclosing function: a wrapper that sends what
+   * its callers build. The parameter, so that the callers can be followed.
+   */
+  getCommandParam(call: CallRecord, env: Env): (Val & { s: { k: 'param' } }) | undefined {
+    if (call.callee.k !== 'get' || call.callee.prop !== 'send' || call.args.length === 0) return undefined;
+    const command = this.evaluator.evaluate(call.args[0], env);
+    return command.s.k === 'param' ? (command as Val & { s: { k: 'param' } }) : undefined;
   }
 
   private detectCommand(call: CallRecord, env: Env): SdkCallMatch[] {
@@ -75,9 +86,12 @@ export class SdkCallDetector {
       const found = this.byCommand.get(ctor.s.name);
       if (!found) continue;
       const [detector, op] = found;
+      // IoT's PublishCommand is not SNS's: a command from another AWS SDK package belongs to another service.
+      if (ctor.s.source.startsWith('@aws-sdk/client-') && !detector.v3Packages.includes(ctor.s.source)) continue;
       const request = command.s.args[0] ? this.evaluator.evaluate(command.s.args[0], command.env) : undefined;
       const version = ctor.s.source.startsWith('aws-sdk') ? 'unknown' : 'v3';
-      matches.push(this.toMatch(detector, op, version, request, undefined));
+      const match = this.toMatch(detector, op, version, request, undefined);
+      if (match) matches.push(match);
     }
     return matches;
   }
@@ -88,10 +102,11 @@ export class SdkCallDetector {
     sdkVersion: 'v2' | 'v3' | 'unknown',
     request: Val | undefined,
     requestText: string | undefined,
-  ): SdkCallMatch {
+  ): SdkCallMatch | undefined {
     const reader = this.getReader(request);
-    const target = request ? this.readTarget(request, op.target) : undefined;
     const kind = typeof op.edgeKind === 'function' ? op.edgeKind(reader) : op.edgeKind;
+    if (kind === null) return undefined;
+    const target = request ? this.readTarget(request, op.target) : undefined;
     const payload = op.payload && request ? this.findProp(request, op.payload) : undefined;
     return {
       detector: detector.id,
@@ -142,7 +157,10 @@ export class SdkCallDetector {
       getString(property) {
         if (!request) return undefined;
         const value = evaluator.getProperty(request, property, 0);
-        return value.s.k === 'str' ? value.s.v : undefined;
+        if (value.s.k === 'str') return value.s.v;
+        // SDK enums (`InvocationType.Event`) hold their own key as value.
+        if (value.s.k === 'get' && value.s.obj.k === 'import' && value.s.obj.source.startsWith('@aws-sdk/')) return value.s.prop;
+        return undefined;
       },
       has(property) {
         return Boolean(request && evaluator.getProperty(request, property, 0).s.k !== 'nil');

@@ -61,7 +61,11 @@ function toPatternsOfOne(val: Val, evaluator: Evaluator, depth: number): StringP
     case 'get': {
       const queueName = getQueueNameLookup(val, evaluator);
       if (queueName) return toStringPatterns(queueName, evaluator, depth + 1);
-      return [wildPattern(describe(s, val.env, evaluator))];
+      // `params.FunctionName` where `params` is a parameter: the callers pass the request.
+      let root: NSym = s;
+      while (root.k === 'get') root = root.obj;
+      const param = root.k === 'param' ? { file: val.env.file, fn: root.fn, index: root.index } : undefined;
+      return [{ parts: [{ t: 'wild', why: describe(s, val.env, evaluator), ...(param ? { param } : {}) }] }];
     }
     case 'nil':
       return [];

@@ -2,7 +2,11 @@ import type { FunctionDef, IacValue, RefAttribute } from '../types/inventory.js'
 import type { PatternPart, StringPattern } from '../link/string-pattern.js';
 
 /** A target pattern after the function's environment is substituted: IaC references may appear in it. */
-export type BoundPart = Exclude<PatternPart, { t: 'env' }> | { t: 'ref'; target: string; attribute: RefAttribute };
+export type BoundPart =
+  | Exclude<PatternPart, { t: 'env' }>
+  | { t: 'ref'; target: string; attribute: RefAttribute }
+  /** A value the IaC leaves unknown (`${AWS::StackName}`): unknown, but equal to itself wherever it appears. */
+  | { t: 'named'; text: string };
 
 export interface BoundPattern {
   parts: BoundPart[];
@@ -40,6 +44,6 @@ function toParts(value: IacValue): BoundPart[] {
     case 'join':
       return value.parts.flatMap(toParts);
     case 'unknown':
-      return [{ t: 'wild', why: value.text }];
+      return [{ t: 'named', text: value.text }];
   }
 }

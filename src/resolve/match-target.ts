@@ -1,7 +1,7 @@
 import type { AwsService, NodeKind } from '../types/graph.js';
 import type { IacValue, Inventory } from '../types/inventory.js';
 import type { BoundPart, BoundPattern } from './bind-environment.js';
-import { WILD, canMatch, showPattern } from './glob.js';
+import { WILD, canMatch, showPattern, toNamedToken } from './glob.js';
 
 /** The inventory kind each service's calls target. */
 export const SERVICE_KIND: Record<AwsService, NodeKind> = {
@@ -13,13 +13,18 @@ export const SERVICE_KIND: Record<AwsService, NodeKind> = {
 };
 
 /** The default EventBridge bus: a node of its own, since rules and `PutEvents` without a bus name meet on it. */
-export const DEFAULT_BUS_ID = 'default-event-bus';
+export const DEFAULT_BUS_ID = 'default';
+
+/** Generated names start with the stack name: the same unknown that `!Sub '${AWS::StackName}-x'` names hold. */
+const STACK_NAME = toNamedToken('${AWS::StackName}');
 
 interface Entity {
   id: string;
   kind: NodeKind;
-  /** Deployed name as far as known, `WILD` for unknown parts. */
+  /** Deployed name as far as known: named unknowns for IaC values we cannot evaluate, `WILD` for generated parts. */
   name: string;
+  /** No name in the IaC: the deployment tool generates it (`<stack>-<logicalId>-<suffix>`). */
+  generated: boolean;
 }
 
 export type MatchResult =
@@ -34,7 +39,8 @@ export class TargetIndex {
 
   constructor(inventory: Inventory) {
     const add = (kind: NodeKind, id: string, name: IacValue | undefined, generated: boolean) => {
-      const entity = { id, kind, name: name ? toNamePattern(name) : generated ? `${WILD}-${id}-${WILD}` : id };
+      const isGenerated = !name && generated;
+      const entity = { id, kind, name: name ? toNamePattern(name) : isGenerated ? `${STACK_NAME}-${id}-${WILD}` : id, generated: isGenerated };
       const list = this.byKind.get(kind) ?? [];
       list.push(entity);
       this.byKind.set(kind, list);
@@ -74,14 +80,17 @@ export class TargetIndex {
       if (service === 'lambda' && pattern.parts.length === 1) return { ok: true, targets: [self], dynamic: false, fromRef: false };
       return { ok: false, reason: 'it is built from the function’s own name' };
     }
-    const text = pattern.parts.map((part) => (part.t === 'lit' ? part.v : WILD)).join('');
+    const text = pattern.parts.map((part) => (part.t === 'lit' ? part.v : part.t === 'named' ? toNamedToken(part.text) : WILD)).join('');
     const name = extractName(text, service);
-    if (!/[^\u0000\-_:/.]/.test(name)) {
+    if (![...name].some((char) => char !== WILD && !'-_:/.'.includes(char))) {
       const wild = pattern.parts.find((part) => part.t === 'wild');
       return { ok: false, reason: `the target depends on ${wild && wild.t === 'wild' ? wild.why : 'a value only known at run time'}` };
     }
-    const candidates = (this.byKind.get(kind) ?? []).filter((entity) => /[^\u0000]/.test(entity.name) && canMatch(name, entity.name));
     const dynamic = name.includes(WILD);
+    // A generated name is only ever matched by a complete name: a partly dynamic one would match anything.
+    const candidates = (this.byKind.get(kind) ?? []).filter(
+      (entity) => entity.name.replaceAll(WILD, '') !== '' && !(dynamic && entity.generated) && canMatch(name, entity.name),
+    );
     if (candidates.length === 0) {
       if (!dynamic) return { ok: true, external: name };
       return { ok: false, reason: `'${showPattern(name)}' matches no ${kind} in the IaC` };
@@ -99,8 +108,10 @@ function toNamePattern(value: IacValue): string {
       return value.value;
     case 'join':
       return value.parts.map(toNamePattern).join('');
-    default:
-      return WILD;
+    case 'unknown':
+      return toNamedToken(value.text);
+    case 'ref':
+      return toNamedToken(`${value.target}.${value.attribute}`);
   }
 }
 

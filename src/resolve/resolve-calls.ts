@@ -52,19 +52,18 @@ export function resolveCalls(
   const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
   const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [] };
 
+  const context: ExpandContext = { detector, evaluator, getCallers };
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
-      for (const match of detector.detect(call, { file, bindings: null })) {
-        for (const expansion of expand({ file, call }, match, [], detector, evaluator, getCallers, 0)) {
-          const { site } = expansion;
-          const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
-          if (lambdas.length === 0) {
-            out.unreached.push({ file: site.file, line: site.call.line, kind: expansion.match.kind, target: expansion.match.targetText, sdk: expansion.match.sdk });
-            continue;
-          }
-          for (const lambdaId of lambdas) {
-            resolveForFunction(expansion, functionsById.get(lambdaId)!, targets, evaluator, out);
-          }
+      for (const expansion of expand({ file, call }, [], context, 0)) {
+        const { site } = expansion;
+        const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
+        if (lambdas.length === 0) {
+          out.unreached.push({ file: site.file, line: site.call.line, kind: expansion.match.kind, target: expansion.targetText, sdk: expansion.match.sdk });
+          continue;
+        }
+        for (const lambdaId of lambdas) {
+          resolveForFunction(expansion, functionsById.get(lambdaId)!, targets, evaluator, out);
         }
       }
     }
@@ -91,39 +90,58 @@ function getOwnersIndex(summaries: ReadonlyMap<string, FileSummary>, inventory: 
   return owners;
 }
 
+interface ExpandContext {
+  detector: SdkCallDetector;
+  evaluator: Evaluator;
+  getCallers: (key: string) => CallSite[];
+}
+
+/** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
+interface ChainLink {
+  param: ParamRef;
+  site: CallSite;
+  carries: 'target' | 'command';
+}
+
 /**
- * When a target is a parameter of the function around the SDK call (a wrapper), each caller of that function
- * is a call site of its own, with the arguments it passes.
+ * The SDK calls a call record makes, each placed where its target is decided: when the target (or the request
+ * or command holding it) is a parameter of the function around the call, every caller of that function is a call
+ * site of its own, with the arguments it passes.
  */
-function expand(
-  sdkSite: CallSite,
-  match: SdkCallMatch,
-  chain: { param: ParamRef; site: CallSite }[],
-  detector: SdkCallDetector,
-  evaluator: Evaluator,
-  getCallers: (key: string) => CallSite[],
-  depth: number,
-): Expansion[] {
-  const anchor = chain.length ? chain[chain.length - 1].site : sdkSite;
-  const via = [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), ...(chain.length ? [toLocation(sdkSite)] : [])];
-  const last = chain[chain.length - 1];
-  const targetText = last ? (anchor.call.argText[last.param.index] ?? match.targetText) : match.targetText;
-  const done: Expansion = { site: anchor, match, via, targetText };
-  if (!match.target || depth >= MAX_WRAPPER_DEPTH) return [done];
-  const param = findParam(toStringPatterns(match.target, evaluator));
-  if (!param) return [done];
-  const sites = getCallers(fnKey(param.file, param.fn)).slice(0, MAX_CALLERS);
-  if (sites.length === 0) return [done];
+function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, depth: number): Expansion[] {
+  const { detector, evaluator, getCallers } = context;
+  const env: Env = chain.length ? buildEnv(sdkSite.file, chain) : { file: sdkSite.file, bindings: null };
+  const matches = detector.detect(sdkSite.call, env);
   const out: Expansion[] = [];
-  for (const site of sites) {
-    const nextChain = [...chain, { param, site }];
-    const env = buildEnv(sdkSite.file, nextChain);
-    for (const again of detector.detect(sdkSite.call, env)) {
-      if (again.detector !== match.detector || again.sdk.operation !== match.sdk.operation) continue;
-      out.push(...expand(sdkSite, again, nextChain, detector, evaluator, getCallers, depth + 1));
+  const followCallers = (param: ParamRef, carries: ChainLink['carries'], keep: (e: Expansion) => boolean) => {
+    for (const site of getCallers(fnKey(param.file, param.fn)).slice(0, MAX_CALLERS)) {
+      for (const expansion of expand(sdkSite, [...chain, { param, site, carries }], context, depth + 1)) {
+        if (keep(expansion)) out.push(expansion);
+      }
     }
+  };
+  if (matches.length === 0) {
+    const command = depth < MAX_WRAPPER_DEPTH ? detector.getCommandParam(sdkSite.call, env) : undefined;
+    if (command) followCallers({ file: command.env.file, fn: command.s.fn, index: command.s.index }, 'command', () => true);
+    return out;
   }
-  return out.length ? out : [done];
+  for (const match of matches) {
+    const param = match.target && depth < MAX_WRAPPER_DEPTH ? findParam(toStringPatterns(match.target, evaluator)) : undefined;
+    const before = out.length;
+    if (param) {
+      followCallers(param, 'target', (e) => e.match.detector === match.detector && e.match.sdk.operation === match.sdk.operation);
+    }
+    if (out.length === before) out.push(toExpansion(sdkSite, match, chain));
+  }
+  return out;
+}
+
+function toExpansion(sdkSite: CallSite, match: SdkCallMatch, chain: ChainLink[]): Expansion {
+  const last = chain[chain.length - 1];
+  const site = last ? last.site : sdkSite;
+  const via = chain.length ? [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), toLocation(sdkSite)] : [];
+  const targetText = last?.carries === 'target' ? (site.call.argText[last.param.index] ?? match.targetText) : match.targetText;
+  return { site, match, via, targetText };
 }
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
@@ -134,7 +152,7 @@ function findParam(patterns: StringPattern[]): ParamRef | undefined {
 }
 
 /** The environment of the SDK call when each wrapper in the chain was called from the given site. */
-function buildEnv(file: string, chain: { param: ParamRef; site: CallSite }[]): Env {
+function buildEnv(file: string, chain: ChainLink[]): Env {
   let outer: Env = { file: chain[chain.length - 1].site.file, bindings: null };
   for (let i = chain.length - 1; i >= 0; i--) {
     const binding: Binding = { fnKey: fnKey(chain[i].param.file, chain[i].param.fn), args: chain[i].site.call.args, argEnv: outer, next: null };
@@ -170,10 +188,13 @@ function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: Targ
     unresolved('the request has no target');
     return;
   }
+  // An unset variable with a default (`process.env.X ?? 'name'`) is not a problem when another alternative resolves.
+  const missing: string[] = [];
+  let resolvedAny = false;
   for (const pattern of patterns) {
     const bound = bindEnvironment(pattern, fn);
     if ('missing' in bound) {
-      unresolved(`process.env.${bound.missing} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
+      missing.push(bound.missing);
       continue;
     }
     const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
@@ -182,6 +203,7 @@ function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: Targ
       unresolved(param && param.t === 'wild' ? `the target is ${param.why}, and no call passing it was found` : result.reason);
       continue;
     }
+    resolvedAny = true;
     const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:${match.sdk.service}:${result.external}`;
@@ -191,6 +213,11 @@ function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: Targ
     }
     for (const to of result.targets) {
       out.edges.push(withOptional({ ...base, to, resolution: result.dynamic ? 'pattern' : resolution }, via, result.dynamic, to === fn.id && match.sdk.service === 'lambda'));
+    }
+  }
+  if (!resolvedAny) {
+    for (const name of new Set(missing)) {
+      unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
     }
   }
 }

@@ -19,6 +19,45 @@ function getPlugins(file: string): ParserPlugin[] {
  * so calls in the rest of the file are found. An unrecoverable error gives a diagnostic and no AST.
  */
 export function parseSource(file: string, text: string): ParseResult {
+  const first = parseOnce(file, text);
+  if (first.ast || first.diagnostics[0]?.line === undefined) return first;
+  // Babel gives up on some errors even with recovery. Blank out the top-level statement around the error (lines
+  // are kept, so positions stay true) and parse again, a few times, so calls elsewhere in the file are still found.
+  let current = text;
+  let skipped: [number, number][] = [];
+  let line: number | undefined = first.diagnostics[0].line;
+  for (let attempt = 0; attempt < 5 && line !== undefined; attempt++) {
+    const blanked = blankTopLevelStatement(current, line);
+    if (!blanked) break;
+    current = blanked.text;
+    skipped = [...skipped, blanked.lines];
+    const retry = parseOnce(file, current);
+    if (retry.ast) {
+      const where = skipped.map(([a, b]) => (a === b ? `line ${a}` : `lines ${a}–${b}`)).join(', ');
+      const diagnostic = { ...first.diagnostics[0], hint: `${where} skipped; the rest of the file was analysed` };
+      return { ast: retry.ast, diagnostics: [diagnostic, ...retry.diagnostics] };
+    }
+    line = retry.diagnostics[0]?.line;
+  }
+  return first;
+}
+
+/** Lines that start a top-level statement in formatted code: something at column 0 that does not close a block. */
+const TOP_LEVEL_START = /^(?![\s})\]]|\/\/|\/\*|\*)\S/;
+
+function blankTopLevelStatement(text: string, line: number): { text: string; lines: [number, number] } | undefined {
+  const lines = text.split('\n');
+  const index = Math.min(Math.max(line - 1, 0), lines.length - 1);
+  let start = index;
+  while (start > 0 && !TOP_LEVEL_START.test(lines[start])) start--;
+  let end = index + 1;
+  while (end < lines.length && !TOP_LEVEL_START.test(lines[end])) end++;
+  if (lines.slice(start, end).every((l) => l.trim() === '')) return undefined;
+  for (let i = start; i < end; i++) lines[i] = lines[i].replace(/[^\r]/g, ' ');
+  return { text: lines.join('\n'), lines: [start + 1, end] };
+}
+
+function parseOnce(file: string, text: string): ParseResult {
   const plugins = getPlugins(file);
   const base = {
     plugins,

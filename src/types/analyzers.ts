@@ -68,8 +68,8 @@ export interface SdkOperationSpec {
   defaultTarget?: string;
   /** The request property holding the payload, for messages and size estimates. */
   payload?: string;
-  /** The edge this call makes; a function when it depends on the request (`InvocationType: 'Event'`). */
-  edgeKind: EdgeKind | ((request: RequestReader) => EdgeKind);
+  /** The edge this call makes; a function when it depends on the request (`InvocationType: 'Event'`); null: no edge (a dry run). */
+  edgeKind: EdgeKind | ((request: RequestReader) => EdgeKind | null);
 }
 
 /**
@@ -86,5 +86,7 @@ export interface SdkDetector {
   clients: string[];
   /** Modules whose default export is the client (`aws-sdk/clients/lambda`). */
   clientModules: string[];
+  /** The v3 client package: a command of the same name from another `@aws-sdk/` package is not this service's. */
+  v3Packages: string[];
   operations: SdkOperationSpec[];
 }

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { IAC_ANALYZERS, SDK_DETECTORS, getSdkMethodNames } from '../analyzers/index.js';
+import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
+import { buildGraph } from './graph.js';
+import { buildInventory, resolveHandlerFiles, type InventoryFragment } from './inventory.js';
+import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
+import { resolveCalls } from './resolve/resolve-calls.js';
+import { createRootReader } from './root-reader.js';
+import { summarizeFile } from './summarize/summarize-file.js';
+import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
+import type { Diagnostic } from './types/diagnostics.js';
+import type { Graph } from './types/graph.js';
+import type { Inventory } from './types/inventory.js';
+import type { FileSummary } from './types/summary.js';
+
+export interface AnalyzeOptions {
+  limits?: Partial<AnalysisLimits>;
+  /** Called as the run moves through its stages, for a progress indicator. */
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface Analysis {
+  root: string;
+  files: DiscoveredFile[];
+  inventory: Inventory;
+  summaries: Map<string, FileSummary>;
+  graph: Graph;
+}
+
+/** The analyze pipeline: discover → IaC → Inventory; code → summaries; resolve → Graph. Reads only; runs nothing. */
+export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const root = path.resolve(rootDir);
+  const limits: AnalysisLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const progress = options.onProgress ?? (() => {});
+  const diagnostics: Diagnostic[] = [];
+
+  // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
+  const discovered = await discoverFiles(root, { limits });
+  diagnostics.push(...discovered.diagnostics);
+  const files = discovered.files;
+  const reader = createRootReader(root, limits.maxFileBytes);
+
+  // 2. IaC files → Inventory.
+  const fragments: InventoryFragment[] = [];
+  for (const file of files) {
+    if (file.kind !== 'iac' || file.isTest) continue;
+    const text = reader.readText(file.path);
+    if (text === undefined) continue;
+    for (const analyzer of IAC_ANALYZERS) {
+      if (!analyzer.matches(file.path, text)) continue;
+      const result = analyzer.analyze({ file: file.path, text, root: reader, limits });
+      fragments.push({ file: file.path, inventory: result.inventory });
+      diagnostics.push(...result.diagnostics);
+    }
+  }
+  const inventory = buildInventory(fragments);
+
+  // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
+  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
+  const summaries = new Map<string, FileSummary>();
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), collectors: [] };
+  codeFiles.forEach((file, i) => {
+    if (i % 200 === 0) progress('parsing', i, codeFiles.length);
+    const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
+    if ('diagnostic' in read) {
+      diagnostics.push(read.diagnostic);
+      return;
+    }
+    const summary = summarizeFile(file.path, read.text, summarizeOptions);
+    diagnostics.push(...summary.diagnostics);
+    summaries.set(file.path, summary);
+  });
+  progress('parsing', codeFiles.length, codeFiles.length);
+
+  // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
+  diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
+  const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
+  progress('resolving', 0, 1);
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+
+  // 5. The Graph.
+  const graph = buildGraph(inventory, calls, diagnostics);
+  return { root, files, inventory, summaries, graph };
+}
+
+function getWorkspacePackages(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): WorkspacePackage[] {
+  const packages: WorkspacePackage[] = [];
+  for (const file of files) {
+    if (path.posix.basename(file.path) !== 'package.json') continue;
+    const manifest = parseJson(reader.readText(file.path));
+    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest);
+    if (pkg) packages.push(pkg);
+  }
+  // Deeper folders first, so a nested package wins over the repository root's own name.
+  return packages.sort((a, b) => b.dir.length - a.dir.length);
+}
+
+function getPathAliases(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): PathAlias[] {
+  const aliases: PathAlias[] = [];
+  for (const file of files) {
+    if (!/(^|\/)tsconfig(\..+)?\.json$/.test(file.path)) continue;
+    const config = parseJson(reader.readText(file.path)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const paths = config?.compilerOptions?.paths;
+    if (!paths || typeof paths !== 'object') continue;
+    aliases.push({ dir: path.posix.dirname(file.path), baseUrl: config.compilerOptions?.baseUrl ?? '.', paths });
+  }
+  return aliases;
+}
+
+/** JSON as people write it in config files: comments and trailing commas allowed. */
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
+      return JSON.parse(stripped.replace(/,(\s*[}\]])/g, '$1'));
+    } catch {
+      return undefined;
+    }
+  }
+}

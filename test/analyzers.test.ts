@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/pipeline.js';
+import { compareExpectations, readExpectedBlock, type Expectations } from './helpers/expectations.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+/** Folders of whole-graph cases: detectors, resolution paths, bad input. IaC analyzers have their own tests. */
+const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'resolve', 'robustness'];
+
+function listCases(group: string): string[] {
+  const dir = path.join(FIXTURES, 'analyzers', group);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, 'expected.json')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+for (const group of GRAPH_CASE_GROUPS) {
+  describe(`analyzers/${group}`, () => {
+    for (const name of listCases(group)) {
+      const caseDir = path.join(FIXTURES, 'analyzers', group, name);
+      const expected = JSON.parse(readFileSync(path.join(caseDir, 'expected.json'), 'utf8')) as Expectations;
+      it(`${name}: ${expected.description ?? ''}`, async () => {
+        const { graph } = await analyze(caseDir);
+        expect(compareExpectations(expected, graph)).toEqual([]);
+      });
+    }
+  });
+}
+
+describe('example apps', () => {
+  const appsDir = path.join(FIXTURES, 'apps');
+  for (const app of readdirSync(appsDir).sort()) {
+    const expectedFile = path.join(appsDir, app, 'EXPECTED.md');
+    if (!existsSync(expectedFile)) continue;
+    it(`${app} gives the hand-derived graph of EXPECTED.md`, async () => {
+      const expected = readExpectedBlock(readFileSync(expectedFile, 'utf8'));
+      const { graph } = await analyze(path.join(appsDir, app));
+      expect(compareExpectations(expected, graph)).toEqual([]);
+    });
+  }
+});
