@@ -1,4 +1,5 @@
 import type { IacAnalyzer, SdkDetector } from '../src/types/analyzers.js';
+import type { ContextCollector } from '../src/summarize/walk.js';
 import { cloudformation } from './iac/cloudformation.js';
 import { serverless } from './iac/serverless.js';
 import { eventbridgePut } from './code/eventbridge-put.js';
@@ -19,3 +20,6 @@ export function getSdkMethodNames(): Set<string> {
 
 /** The one list of IaC analyzers. Each decides with `matches` whether a discovered file is its format. */
 export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation];
+
+/** Pattern analyzers' hooks into the single walk of each source file (retry loops, fan-outs, ...). */
+export const CONTEXT_COLLECTORS: readonly ContextCollector[] = [];

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IAC_ANALYZERS, SDK_DETECTORS, getSdkMethodNames } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, IAC_ANALYZERS, SDK_DETECTORS, getSdkMethodNames } from '../analyzers/index.js';
 import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles, type InventoryFragment } from './inventory.js';
@@ -7,7 +7,7 @@ import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePacka
 import { resolveCalls } from './resolve/resolve-calls.js';
 import { createRootReader } from './root-reader.js';
 import { summarizeFile } from './summarize/summarize-file.js';
-import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
+import { DEFAULT_LIMITS, type AnalysisLimits, type IacAnalyzer, type IacInput } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
 import type { Inventory } from './types/inventory.js';
@@ -42,23 +42,34 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
 
   // 2. IaC files → Inventory.
   const fragments: InventoryFragment[] = [];
+  const projectInputs = new Map<IacAnalyzer, IacInput[]>();
   for (const file of files) {
-    if (file.kind !== 'iac' || file.isTest) continue;
+    if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
     const text = reader.readText(file.path);
     if (text === undefined) continue;
     for (const analyzer of IAC_ANALYZERS) {
       if (!analyzer.matches(file.path, text)) continue;
-      const result = analyzer.analyze({ file: file.path, text, root: reader, limits });
-      fragments.push({ file: file.path, inventory: result.inventory });
-      diagnostics.push(...result.diagnostics);
+      const input: IacInput = { file: file.path, text, root: reader, limits };
+      if (analyzer.analyzeProject) {
+        projectInputs.set(analyzer, [...(projectInputs.get(analyzer) ?? []), input]);
+      } else {
+        const result = analyzer.analyze(input);
+        fragments.push({ file: file.path, inventory: result.inventory });
+        diagnostics.push(...result.diagnostics);
+      }
     }
+  }
+  for (const [analyzer, inputs] of projectInputs) {
+    const result = analyzer.analyzeProject!(inputs);
+    fragments.push({ file: inputs[0].file, inventory: result.inventory });
+    diagnostics.push(...result.diagnostics);
   }
   const inventory = buildInventory(fragments);
 
   // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
   const summaries = new Map<string, FileSummary>();
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), collectors: [] };
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), collectors: CONTEXT_COLLECTORS };
   codeFiles.forEach((file, i) => {
     if (i % 200 === 0) progress('parsing', i, codeFiles.length);
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
@@ -120,4 +131,9 @@ function parseJson(text: string | undefined): unknown {
       return undefined;
     }
   }
+}
+
+/** Code files that can hold infrastructure: CDK apps (`bin/*.ts`, `lib/*-stack.ts`); each analyzer's `matches` decides. */
+function mayBeIac(file: string): boolean {
+  return /\.(ts|js|mts|mjs)$/.test(file);
 }

@@ -47,7 +47,13 @@ export interface IacAnalyzer {
   id: string;
   description: string;
   matches(file: string, text: string): boolean;
+  /** One file at a time (Serverless, CloudFormation). A project analyzer gives the result for that file alone. */
   analyze(input: IacInput): IacResult;
+  /**
+   * All matching files at once, for formats whose files refer to each other (a CDK app's stacks and constructs
+   * across modules, Terraform modules and variables). Used instead of `analyze` when present.
+   */
+  analyzeProject?(inputs: IacInput[]): IacResult;
 }
 
 /** Reads literal facts from an SDK request object (`InvocationType: 'Event'`), for choosing the edge kind. */
