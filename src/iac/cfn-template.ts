@@ -473,11 +473,11 @@ class TemplateReader {
     );
     const subscriptions = properties.Subscription;
     if (!Array.isArray(subscriptions)) return;
-    subscriptions.forEach((subscription, index) => {
-      if (!isRecord(subscription)) return;
-      const from: IacValue = { kind: 'ref', target: id, attribute: 'arn' };
-      this.readSubscription(subscription, this.locate(subscriptions, index), from);
-    });
+    // Located at the `Subscription` property, as the fixtures' expectations write it.
+    const at = this.locate(properties, 'Subscription');
+    for (const subscription of subscriptions) {
+      if (isRecord(subscription)) this.readSubscription(subscription, at, { kind: 'ref', target: id, attribute: 'arn' });
+    }
   }
 
   /** An SNS subscription (resource or inline `Subscription` item): lambda → the function, sqs → the queue. */
@@ -497,15 +497,18 @@ class TemplateReader {
     this.inventory.triggers.push(dropUndefined({ kind: 'sns' as const, from, to: target, details, location, format: this.options.format }));
   }
 
-  /** A rule: one trigger per target that is an entity of ours; `schedule` when it has no event pattern. */
+  /**
+   * A rule: one trigger per target that is an entity of ours; `schedule` when it has no event pattern. Located at
+   * the rule, which is what declares the trigger.
+   */
   private readRule(id: string, properties: Record<string, unknown>, location: SourceLocation): void {
     const targets = properties.Targets;
     if (!Array.isArray(targets)) return;
     const isSchedule = properties.ScheduleExpression !== undefined && properties.EventPattern === undefined;
-    targets.forEach((target, index) => {
-      if (!isRecord(target)) return;
+    for (const target of targets) {
+      if (!isRecord(target)) continue;
       const to = this.resolveEntity(this.toValue(target.Arn), ['function', 'queue', 'topic', 'bus', 'stateMachine']);
-      if (!to) return; // targets outside the analysed IaC are not ours to model
+      if (!to) continue; // targets outside the analysed IaC are not ours to model
       const details: TriggerDef['details'] = { rule: id };
       let from: IacValue | undefined;
       if (isSchedule) {
@@ -522,11 +525,11 @@ class TemplateReader {
           from,
           to,
           details,
-          location: this.locate(targets, index, location),
+          location,
           format: this.options.format,
         }),
       );
-    });
+    }
   }
 
   private readStateMachine(id: string, type: string, properties: Record<string, unknown>, location: SourceLocation): void {

@@ -227,10 +227,12 @@ function expandSubString(
 }
 
 function toJoinValue(args: unknown, context: ValueContext, depth: number): IacValue | undefined {
-  if (!Array.isArray(args) || typeof args[0] !== 'string' || !Array.isArray(args[1])) return undefined;
+  if (!Array.isArray(args) || typeof args[0] !== 'string') return undefined;
   const delimiter = args[0];
+  const list = Array.isArray(args[1]) ? args[1] : getListParameterDefault(args[1], context);
+  if (!list) return undefined;
   const parts: IacValue[] = [];
-  for (const item of args[1]) {
+  for (const item of list) {
     const value = toIacValue(item, context, depth + 1);
     if (value === undefined) continue; // `AWS::NoValue` drops the item
     if (parts.length > 0) parts.push(literal(delimiter));
@@ -239,12 +241,20 @@ function toJoinValue(args: unknown, context: ValueContext, depth: number): IacVa
   return toJoin(parts);
 }
 
+/** `{ Ref: P }` of a list parameter (`CommaDelimitedList`) with a default: its items. */
+function getListParameterDefault(value: unknown, context: ValueContext): unknown[] | undefined {
+  if (!isRecord(value) || typeof value.Ref !== 'string' || context.resources.has(value.Ref)) return undefined;
+  const fallback = context.parameters.get(value.Ref);
+  if (Array.isArray(fallback)) return fallback;
+  return typeof fallback === 'string' ? fallback.split(',') : undefined;
+}
+
 /** `Fn::Select` over a literal list, or over `Fn::Split` of a literal string. */
 function toSelectValue(args: unknown, context: ValueContext, depth: number): IacValue | undefined {
   if (!Array.isArray(args) || args.length !== 2) return undefined;
   const index = Number(args[0]);
   if (!Number.isInteger(index) || index < 0) return undefined;
-  let list = args[1];
+  let list = getListParameterDefault(args[1], context) ?? args[1];
   if (isRecord(list) && Array.isArray(list['Fn::Split'])) {
     const [delimiter, source] = list['Fn::Split'] as unknown[];
     if (typeof delimiter !== 'string' || typeof source !== 'string') return undefined;

@@ -65,17 +65,14 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     return failed({ code: errorCode, severity: 'error', message: `Cannot parse: ${getMessage(error)}`, file: options.file });
   }
   if (document.errors.length > 0) {
-    const diagnostics = document.errors.slice(0, MAX_ERRORS_REPORTED).map(
-      (error): Diagnostic => ({
-        code: errorCode,
-        severity: 'error',
-        message: firstLine(error.message),
-        file: options.file,
-        line: error.linePos?.[0].line,
-        column: error.linePos?.[0].col,
-      }),
-    );
-    return { ok: false, value: undefined, diagnostics };
+    // One error per line: the parser often reports the same mistake twice from different angles.
+    const byLine = new Map<number | undefined, Diagnostic>();
+    for (const error of document.errors) {
+      const line = error.linePos?.[0].line;
+      if (byLine.has(line) || byLine.size >= MAX_ERRORS_REPORTED) continue;
+      byLine.set(line, { code: errorCode, severity: 'error', message: toErrorMessage(error.message), file: options.file, line, column: error.linePos?.[0].col });
+    }
+    return { ok: false, value: undefined, diagnostics: [...byLine.values()] };
   }
   const converter = new NodeConverter(options, lineCounter);
   try {
@@ -346,8 +343,9 @@ export function blankJsonComments(text: string): string {
   return out;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0].trim();
+/** The parser's message without the source excerpt and the position (the diagnostic carries line and column). */
+function toErrorMessage(message: string): string {
+  return message.split('\n')[0].replace(/\s*at line \d+, column \d+:?$/, '').trim();
 }
 
 function getMessage(error: unknown): string {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type AnalysisLimits, type IacAnalyzer, type IacResult } from '../../src/types/analyzers.js';
+import { DEFAULT_LIMITS, type AnalysisLimits, type FileIacAnalyzer, type IacResult } from '../../src/types/analyzers.js';
 import type { Diagnostic } from '../../src/types/diagnostics.js';
 import { emptyInventory, type Inventory } from '../../src/types/inventory.js';
 import { createFixtureRoot } from './fixture-root.js';
@@ -36,7 +36,7 @@ export function readExpected(caseFolder: string): ExpectedCase {
   return JSON.parse(readFileSync(join(caseFolder, 'expected.json'), 'utf8')) as ExpectedCase;
 }
 
-export function runCase(analyzer: IacAnalyzer, caseFolder: string, expected: ExpectedCase): IacResult {
+export function runCase(analyzer: FileIacAnalyzer, caseFolder: string, expected: ExpectedCase): IacResult {
   const text = readFileSync(join(caseFolder, expected.file), 'utf8');
   return analyzer.analyze({
     file: expected.file,
@@ -58,7 +58,7 @@ export function toComparableDiagnostics(diagnostics: readonly Diagnostic[]): Exp
 }
 
 /** One test per case folder, comparing the analyzer's output with expected.json. */
-export function describeFixtureCases(analyzer: IacAnalyzer, folder: string): void {
+export function describeFixtureCases(analyzer: FileIacAnalyzer, folder: string): void {
   describe(`${analyzer.id} fixtures`, () => {
     for (const name of getCaseFolders(folder)) {
       const caseFolder = join(folder, name);
@@ -75,7 +75,9 @@ export function describeFixtureCases(analyzer: IacAnalyzer, folder: string): voi
         if (UPDATE) {
           const { description, file, limits } = expected;
           const compact = Object.fromEntries(Object.entries(inventory).filter(([, list]) => (list as unknown[]).length > 0));
-          writeFileSync(join(caseFolder, 'expected.json'), `${JSON.stringify({ description, file, limits, inventory: compact, diagnostics }, null, 2)}\n`);
+          const { matches: taken } = expected;
+          const golden = { description, file, matches: taken, limits, inventory: compact, diagnostics };
+          writeFileSync(join(caseFolder, 'expected.json'), `${JSON.stringify(golden, null, 2)}\n`);
           return;
         }
         expect(inventory).toEqual(toComparableInventory(expected.inventory ?? {}));
