@@ -7,7 +7,7 @@ import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePacka
 import { resolveCalls } from './resolve/resolve-calls.js';
 import { createRootReader } from './root-reader.js';
 import { summarizeFile } from './summarize/summarize-file.js';
-import { DEFAULT_LIMITS, type AnalysisLimits, type IacAnalyzer, type IacInput } from './types/analyzers.js';
+import { DEFAULT_LIMITS, type AnalysisLimits, type IacInput, type ProjectIacAnalyzer } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
 import type { Inventory } from './types/inventory.js';
@@ -42,7 +42,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
 
   // 2. IaC files → Inventory.
   const fragments: InventoryFragment[] = [];
-  const projectInputs = new Map<IacAnalyzer, IacInput[]>();
+  const projectInputs = new Map<ProjectIacAnalyzer, IacInput[]>();
   for (const file of files) {
     if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
     const text = reader.readText(file.path);
@@ -50,7 +50,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     for (const analyzer of IAC_ANALYZERS) {
       if (!analyzer.matches(file.path, text)) continue;
       const input: IacInput = { file: file.path, text, root: reader, limits };
-      if (analyzer.analyzeProject) {
+      if ('analyzeProject' in analyzer) {
         projectInputs.set(analyzer, [...(projectInputs.get(analyzer) ?? []), input]);
       } else {
         const result = analyzer.analyze(input);
@@ -60,7 +60,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     }
   }
   for (const [analyzer, inputs] of projectInputs) {
-    const result = analyzer.analyzeProject!(inputs);
+    const result = await analyzer.analyzeProject(inputs);
     fragments.push({ file: inputs[0].file, inventory: result.inventory });
     diagnostics.push(...result.diagnostics);
   }

@@ -2,12 +2,12 @@ import { posix } from 'node:path';
 import { isSamTemplate, readTemplate } from '../../src/iac/cfn-template.js';
 import { isJsonText, isPlainRecord, parseYaml } from '../../src/iac/cfn-yaml.js';
 import { SourceMap } from '../../src/iac/source-map.js';
-import type { IacAnalyzer, IacInput, IacResult } from '../../src/types/analyzers.js';
+import type { FileIacAnalyzer, IacInput, IacResult } from '../../src/types/analyzers.js';
 
 const TEMPLATE_FILE = /\.(ya?ml|json|template)$/;
 const SERVERLESS_FILE = /(^|\/)serverless\.(ya?ml|json)$/;
 
-export const cloudformation: IacAnalyzer = {
+export const cloudformation: FileIacAnalyzer = {
   id: 'cloudformation',
   description: 'AWS CloudFormation and SAM templates (YAML or JSON): functions, event sources, queues, topics, rules, state machines',
   matches: (file, text) => TEMPLATE_FILE.test(file) && !SERVERLESS_FILE.test(file) && looksLikeTemplate(text),

@@ -13,7 +13,7 @@ import {
 import { isPlainRecord, parseYaml } from '../../src/iac/cfn-yaml.js';
 import { resolveServerlessVariables } from '../../src/iac/serverless-variables.js';
 import { SourceMap } from '../../src/iac/source-map.js';
-import type { IacAnalyzer, IacInput, IacResult } from '../../src/types/analyzers.js';
+import type { FileIacAnalyzer, IacInput, IacResult } from '../../src/types/analyzers.js';
 import type { Diagnostic, SourceLocation } from '../../src/types/diagnostics.js';
 import type { BusDef, FunctionDef, HandlerRef, IacValue, TopicDef, TriggerDef } from '../../src/types/inventory.js';
 
@@ -21,7 +21,7 @@ import type { BusDef, FunctionDef, HandlerRef, IacValue, TopicDef, TriggerDef } 
 const SERVERLESS_DEFAULT_TIMEOUT = 6;
 const SERVERLESS_DEFAULT_MEMORY = 1024;
 
-export const serverless: IacAnalyzer = {
+export const serverless: FileIacAnalyzer = {
   id: 'serverless',
   description: 'Serverless Framework serverless.yml / serverless.json: functions, events and resources, read statically',
   matches: (file) => /(^|\/)serverless\.(ya?ml|json|[cm]?js|[cm]?ts)$/.test(file),

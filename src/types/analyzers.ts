@@ -39,22 +39,30 @@ export interface IacResult {
   diagnostics: Diagnostic[];
 }
 
-/**
- * One IaC format. `matches` is a cheap gate on the path and text; `analyze` reads the file statically
- * (never executes it) and returns an Inventory fragment. Handler module paths are relative to the analysed folder.
- */
-export interface IacAnalyzer {
+interface IacAnalyzerBase {
   id: string;
   description: string;
+  /** A cheap gate on the path and text: whether the file is this format. */
   matches(file: string, text: string): boolean;
-  /** One file at a time (Serverless, CloudFormation). A project analyzer gives the result for that file alone. */
-  analyze(input: IacInput): IacResult;
-  /**
-   * All matching files at once, for formats whose files refer to each other (a CDK app's stacks and constructs
-   * across modules, Terraform modules and variables). Used instead of `analyze` when present.
-   */
-  analyzeProject?(inputs: IacInput[]): IacResult;
 }
+
+/**
+ * One IaC format read one file at a time (Serverless, CloudFormation): reads the file statically (never executes
+ * it) and returns an Inventory fragment. Handler module paths are relative to the analysed folder.
+ */
+export interface FileIacAnalyzer extends IacAnalyzerBase {
+  analyze(input: IacInput): IacResult;
+}
+
+/**
+ * A format whose files refer to each other (a CDK app's stacks and constructs across modules, Terraform modules
+ * and variables): gets every matching file at once, and may work asynchronously (a WebAssembly parser).
+ */
+export interface ProjectIacAnalyzer extends IacAnalyzerBase {
+  analyzeProject(inputs: IacInput[]): IacResult | Promise<IacResult>;
+}
+
+export type IacAnalyzer = FileIacAnalyzer | ProjectIacAnalyzer;
 
 /** Reads literal facts from an SDK request object (`InvocationType: 'Event'`), for choosing the edge kind. */
 export interface RequestReader {
