@@ -25,13 +25,17 @@ export const cloudformation: FileIacAnalyzer = {
 
 /**
  * Cheap text gate, before any parsing: a format version, the SAM transform, or a `Resources` section with
- * `Type: AWS::...` entries. YAML and JSON spellings both match.
+ * `Type: AWS::...` entries. YAML and JSON spellings both match. A `Resources` file using Serverless variables
+ * (`${self:...}`, `${sls:stage}`) is a `resources: ${file(...)}` include of a serverless.yml, read there.
  */
 export function looksLikeTemplate(text: string): boolean {
   if (/["']?AWSTemplateFormatVersion["']?\s*:/.test(text)) return true;
   if (text.includes('AWS::Serverless-2016-10-31')) return true;
+  if (SERVERLESS_VARIABLE.test(text)) return false;
   return /(^|[\s{,])["']?Resources["']?\s*:/m.test(text) && /["']?Type["']?\s*:\s*["']?AWS::/.test(text);
 }
+
+const SERVERLESS_VARIABLE = /\$\{(self|sls|opt|env|param|cf|ssm|s3|aws):|\$\{file\(/;
 
 function analyzeTemplate(input: IacInput): IacResult {
   const sourceMap = new SourceMap();

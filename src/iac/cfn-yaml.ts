@@ -72,7 +72,14 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
       if (byLine.has(line) || byLine.size >= MAX_ERRORS_REPORTED) continue;
       byLine.set(line, { code: errorCode, severity: 'error', message: toErrorMessage(error.message), file: options.file, line, column: error.linePos?.[0].col });
     }
-    return { ok: false, value: undefined, diagnostics: [...byLine.values()] };
+    const diagnostics = [...byLine.values()];
+    // For JSON, JSON.parse points at the offending token more precisely than a YAML parser reading JSON.
+    const jsonError = options.json ? getJsonErrorPosition(source) : undefined;
+    if (jsonError) {
+      const position = lineCounter.linePos(jsonError.offset);
+      return failed({ code: errorCode, severity: 'error', message: jsonError.message, file: options.file, line: position.line, column: position.col });
+    }
+    return { ok: false, value: undefined, diagnostics };
   }
   const converter = new NodeConverter(options, lineCounter);
   try {
@@ -146,7 +153,7 @@ class NodeConverter {
   private expandAlias(name: string, node: Node): unknown {
     const entry = this.anchors.get(name);
     if (!entry) {
-      this.warn('yaml-error', `Alias *${name} refers to no earlier anchor`, node);
+      this.warn('yaml-error', `Alias *${name} refers to no earlier anchor; read as null`, node, 'error');
       return null;
     }
     this.expansions += 1 + entry.expansions;
@@ -232,9 +239,9 @@ class NodeConverter {
     return result;
   }
 
-  private warn(code: string, message: string, node: Node): void {
+  private warn(code: string, message: string, node: Node, severity: Diagnostic['severity'] = 'warning'): void {
     const location = this.toLocation(node);
-    this.diagnostics.push({ code, severity: 'warning', message, file: this.options.file, line: location.line, column: location.column });
+    this.diagnostics.push({ code, severity, message, file: this.options.file, line: location.line, column: location.column });
   }
 
   private toLocation(node: Node): { file: string; line: number; column?: number } {
@@ -341,6 +348,22 @@ export function blankJsonComments(text: string): string {
     }
   }
   return out;
+}
+
+/** Where JSON.parse stops, if it does: `... at position 42` (Node 20) or `(line 3 column 5)` (later versions). */
+function getJsonErrorPosition(text: string): { offset: number; message: string } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = getMessage(error);
+    const atPosition = /at position (\d+)/.exec(message);
+    if (atPosition) return { offset: Number(atPosition[1]), message: message.replace(/\s*in JSON at position \d+.*$/, '') };
+    const atLine = /\(line (\d+) column (\d+)\)/.exec(message);
+    if (!atLine) return undefined;
+    const lineStart = text.split('\n').slice(0, Number(atLine[1]) - 1).reduce((sum, line) => sum + line.length + 1, 0);
+    return { offset: lineStart + Number(atLine[2]) - 1, message: message.replace(/\s*in JSON at position \d+.*$/, '') };
+  }
 }
 
 /** The parser's message without the source excerpt and the position (the diagnostic carries line and column). */

@@ -17,6 +17,8 @@ describe('cloudformation.matches', () => {
     ['docker-compose.yml', 'services:\n  web:\n    image: nginx\n', false],
     ['package.json', '{ "name": "x" }', false],
     ['template.txt', sam, false],
+    // A serverless `resources: ${file(...)}` include: read by the serverless analyzer, not a template of its own.
+    ['resources/queues.yml', 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: app-${sls:stage}-q\n', false],
   ])('%s → %s', (file, text, expected) => {
     expect(cloudformation.matches(file, text)).toBe(expected);
   });

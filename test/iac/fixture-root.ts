@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import type { RootReader } from '../../src/types/analyzers.js';
 
 /** A RootReader over a fixture folder that refuses any path escaping it, and records what was asked. */
@@ -38,6 +38,28 @@ export function createFixtureRoot(folder: string): FixtureRoot {
       } catch {
         return false;
       }
+    },
+  };
+}
+
+/** A RootReader over in-memory files (path → text), refusing paths that climb out of the root. */
+export function createMemoryRoot(files: Record<string, string>): FixtureRoot {
+  const requests: string[] = [];
+  const toKey = (path: string): string | undefined => {
+    requests.push(path);
+    const normalized = posix.normalize(path);
+    if (isAbsolute(path) || normalized === '..' || normalized.startsWith('../')) return undefined;
+    return normalized;
+  };
+  return {
+    requests,
+    readText(path) {
+      const key = toKey(path);
+      return key === undefined ? undefined : files[key];
+    },
+    exists(path) {
+      const key = toKey(path);
+      return key !== undefined && key in files;
     },
   };
 }
