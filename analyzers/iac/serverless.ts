@@ -15,7 +15,7 @@ import { resolveServerlessVariables } from '../../src/iac/serverless-variables.j
 import { SourceMap } from '../../src/iac/source-map.js';
 import type { FileIacAnalyzer, IacInput, IacResult } from '../../src/types/analyzers.js';
 import type { Diagnostic, SourceLocation } from '../../src/types/diagnostics.js';
-import type { BusDef, FunctionDef, HandlerRef, IacValue, TopicDef, TriggerDef } from '../../src/types/inventory.js';
+import type { BusDef, FunctionDef, HandlerRef, IacValue, StateMachineDef, TopicDef, TriggerDef } from '../../src/types/inventory.js';
 
 /** Serverless Framework defaults for functions that set no timeout / memory (provider or function level). */
 const SERVERLESS_DEFAULT_TIMEOUT = 6;
@@ -67,15 +67,35 @@ function analyzeServerless(input: IacInput): IacResult {
     };
     return { inventory: {}, diagnostics: [...parsed.diagnostics, diagnostic] };
   }
+  const providerName = isPlainRecord(parsed.value.provider) ? parsed.value.provider.name : parsed.value.provider;
+  if (typeof providerName === 'string' && providerName !== 'aws') {
+    const diagnostic: Diagnostic = {
+      code: 'serverless-not-aws',
+      severity: 'info',
+      message: `provider "${providerName}" is not AWS; no Lambda functions to read`,
+      file: input.file,
+      line: sourceMap.getKey(parsed.value, 'provider')?.line ?? 1,
+    };
+    return { inventory: {}, diagnostics: [...parsed.diagnostics, diagnostic] };
+  }
   const resolved = resolveServerlessVariables(parsed.value, {
     file: input.file,
     root: input.root,
     limits: input.limits,
     sourceMap,
   });
-  const reader = new ServerlessReader(input, resolved.config, resolved.stage, sourceMap);
+  const reader = new ServerlessReader(input, parsed.value, resolved.config, resolved.stage, sourceMap);
   reader.read();
   return { inventory: reader.getInventory(), diagnostics: [...parsed.diagnostics, ...resolved.diagnostics, ...reader.diagnostics] };
+}
+
+/** A state machine of the serverless-step-functions plugin (`stepFunctions.stateMachines.<key>`). */
+interface StateMachineEntry {
+  key: string;
+  config: Record<string, unknown>;
+  parent: Record<string, unknown>;
+  /** `definition: ${file(./x.asl.json)}` as written, before the file was included. */
+  definitionFile?: string;
 }
 
 interface FunctionEntry {
@@ -92,6 +112,7 @@ class ServerlessReader {
   private readonly service: IacValue | undefined;
   private readonly scope: string | undefined;
   private readonly entries: FunctionEntry[];
+  private readonly machines: StateMachineEntry[];
   private readonly context: ValueContext;
   private readonly template: TemplateResult;
   private readonly functions: FunctionDef[] = [];
@@ -101,6 +122,7 @@ class ServerlessReader {
 
   constructor(
     private readonly input: IacInput,
+    rawConfig: Record<string, unknown>,
     private readonly config: Record<string, unknown>,
     private readonly stage: string,
     private readonly sourceMap: SourceMap,
@@ -108,14 +130,25 @@ class ServerlessReader {
     this.dir = posix.dirname(input.file);
     this.provider = isPlainRecord(config.provider) ? config.provider : {};
     this.entries = this.getFunctionEntries();
-    const aliases = new Map(
-      this.entries.map((entry) => [`${normalizeFunctionName(entry.key)}LambdaFunction`, { target: entry.key, type: 'AWS::Lambda::Function' }]),
-    );
+    this.machines = this.getStateMachineEntries(rawConfig);
+    // The logical ids Serverless (and the step functions plugin) generate, so that `!GetAtt XLambdaFunction.Arn` finds X.
+    const aliases = new Map<string, { target: string; type: string }>();
+    for (const entry of this.entries) {
+      aliases.set(`${normalizeFunctionName(entry.key)}LambdaFunction`, { target: entry.key, type: 'AWS::Lambda::Function' });
+    }
+    for (const machine of this.machines) {
+      const type = 'AWS::StepFunctions::StateMachine';
+      aliases.set(`${normalizeFunctionName(machine.key)}StepFunctionsStateMachine`, { target: machine.key, type });
+      if (typeof machine.config.id === 'string') aliases.set(machine.config.id, { target: machine.key, type });
+    }
     const resources = this.getResourcesTemplate();
     this.context = buildValueContext(resources, aliases);
     this.service = this.getService();
     this.scope = this.service ? toDisplayText(this.service) : undefined;
-    const names = this.entries.map((entry) => ({ id: entry.key, type: 'AWS::Lambda::Function', name: this.getFunctionName(entry) }));
+    const names = [
+      ...this.entries.map((entry) => ({ id: entry.key, type: 'AWS::Lambda::Function', name: this.getFunctionName(entry) })),
+      ...this.machines.map((machine) => ({ id: machine.key, type: 'AWS::StepFunctions::StateMachine', name: this.toValue(machine.config.name) })),
+    ];
     this.template = readTemplate(resources, {
       file: input.file,
       format: 'serverless',
@@ -145,7 +178,7 @@ class ServerlessReader {
       queues: fromTemplate.queues,
       topics: [...fromTemplate.topics, ...this.createdTopics],
       buses: [...fromTemplate.buses, ...this.createdBuses],
-      stateMachines: fromTemplate.stateMachines,
+      stateMachines: [...this.getStateMachines(), ...fromTemplate.stateMachines],
       triggers: [...this.triggers, ...fromTemplate.triggers],
     };
   }
@@ -175,6 +208,38 @@ class ServerlessReader {
       }
     }
     return entries;
+  }
+
+  /** `stepFunctions.stateMachines` of the serverless-step-functions plugin. */
+  private getStateMachineEntries(rawConfig: Record<string, unknown>): StateMachineEntry[] {
+    const section = isPlainRecord(this.config.stepFunctions) ? this.config.stepFunctions.stateMachines : undefined;
+    if (!isPlainRecord(section)) return [];
+    const rawSection = isPlainRecord(rawConfig.stepFunctions) ? rawConfig.stepFunctions.stateMachines : undefined;
+    const entries: StateMachineEntry[] = [];
+    for (const [key, config] of Object.entries(section)) {
+      if (!isPlainRecord(config)) {
+        this.report('serverless-invalid-state-machine', `State machine ${key} is not a mapping`, section, key);
+        continue;
+      }
+      const raw = isPlainRecord(rawSection) && isPlainRecord(rawSection[key]) ? rawSection[key].definition : undefined;
+      const included = typeof raw === 'string' ? /^\$\{file\(\s*['"]?([^'")]+?)['"]?\s*\)(?::[^}]*)?\}$/.exec(raw.trim()) : null;
+      const definitionFile = included ? toRootRelative(this.dir, included[1]) : undefined;
+      entries.push(dropUndefined({ key, config, parent: section, definitionFile }));
+    }
+    return entries;
+  }
+
+  private getStateMachines(): StateMachineDef[] {
+    return this.machines.map((machine) =>
+      dropUndefined({
+        id: machine.key,
+        name: this.toValue(machine.config.name),
+        definitionFile: machine.definitionFile,
+        location: this.locate(machine.parent, machine.key),
+        format: 'serverless' as const,
+        scope: this.scope,
+      }),
+    );
   }
 
   /** `resources:` (`{ Resources, ... }` or a list of such, usually `${file(...)}` includes) as one template. */
@@ -284,7 +349,9 @@ class ServerlessReader {
       case 'http':
       case 'httpApi': {
         const [method, path] = typeof value === 'string' ? splitRoute(value) : [this.toText(settings.method), this.toText(settings.path)];
-        push('http', undefined, this.toDetails({ method: method?.toUpperCase(), path, api: type === 'http' ? 'rest' : 'http' }));
+        // REST paths may be written without the leading slash (`users/{id}`); API Gateway has it.
+        const route = type === 'http' && path !== undefined && !path.startsWith('/') ? `/${path}` : path;
+        push('http', undefined, this.toDetails({ method: method?.toUpperCase(), path: route, api: type === 'http' ? 'rest' : 'http' }));
         break;
       }
       case 'schedule': {
