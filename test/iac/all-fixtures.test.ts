@@ -42,3 +42,65 @@ describe('IaC files of the other fixtures', () => {
     });
   }
 });
+
+/** A small deterministic pseudo-random generator, so that the mutated inputs are the same on every run. */
+function createRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** Truncations, deleted lines, swapped indentation and stray characters: the kind of damage files really have. */
+function mutate(text: string, random: () => number): string {
+  const lines = text.split('\n');
+  const pick = () => Math.floor(random() * lines.length);
+  switch (Math.floor(random() * 5)) {
+    case 0:
+      return text.slice(0, Math.floor(random() * text.length));
+    case 1:
+      lines.splice(pick(), 1);
+      return lines.join('\n');
+    case 2: {
+      const index = pick();
+      lines[index] = ` ${lines[index]}`;
+      return lines.join('\n');
+    }
+    case 3: {
+      const at = Math.floor(random() * text.length);
+      return text.slice(0, at) + ['{', '[', ':', '!', '&', '*', '"', "'", '${', '}'][Math.floor(random() * 10)] + text.slice(at);
+    }
+    default: {
+      const index = pick();
+      lines[index] = lines[index].replace(/: .*/, ': ');
+      return lines.join('\n');
+    }
+  }
+}
+
+describe('damaged IaC files', () => {
+  const cases = [
+    ['fixtures/analyzers/serverless/variables', 'serverless.yml'],
+    ['fixtures/analyzers/serverless/events-other', 'serverless.yml'],
+    ['fixtures/analyzers/serverless/file-includes', 'serverless.yml'],
+    ['fixtures/analyzers/cloudformation/sam-events', 'template.yaml'],
+    ['fixtures/analyzers/cloudformation/cfn-json', 'template.json'],
+    ['fixtures/apps/legacy-billing', 'template.yaml'],
+    ['fixtures/apps/orders', 'serverless.yml'],
+  ] as const;
+
+  for (const [root, file] of cases) {
+    it(`${root}/${file}: 60 damaged versions never throw nor fail internally`, () => {
+      const original = readFileSync(join(root, file), 'utf8');
+      const random = createRandom(root.length * 7919);
+      const analyzer = file.startsWith('serverless') ? serverless : cloudformation;
+      for (let round = 0; round < 60; round++) {
+        const text = mutate(original, random);
+        const result = analyzer.analyze({ file, text, root: createFixtureRoot(root), limits: DEFAULT_LIMITS });
+        const internal = result.diagnostics.filter((diagnostic) => diagnostic.code === 'iac-internal-error');
+        expect(internal, text).toEqual([]);
+      }
+    });
+  }
+});

@@ -38,6 +38,15 @@ describe('normalizeFunctionName (Serverless logical ids)', () => {
 });
 
 describe('files outside the analysed folder', () => {
+  it('are refused by the test reader itself, although they exist', () => {
+    const root = createFixtureRoot(join(FIXTURES, 'file-outside-root'));
+    expect(readFileSync(join(FIXTURES, 'outside.yml'), 'utf8')).toContain('LEAKED');
+    expect(root.readText('../outside.yml')).toBeUndefined();
+    expect(root.readText('svc/../../outside.yml')).toBeUndefined();
+    expect(root.exists('../outside.yml')).toBe(false);
+    expect(root.readText('svc/settings.yml')).toBe('value: from-inside\n');
+  });
+
   it('never asks the reader for a path outside the root, and nothing of the outside file leaks', () => {
     const caseFolder = join(FIXTURES, 'file-outside-root');
     const expected = readExpected(caseFolder);
