@@ -1,0 +1,57 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Streams } from '../cli.js';
+import { EXIT, UsageError } from '../errors.js';
+import { renderGraph, type GraphFormat } from '../format/index.js';
+import { analyze } from '../pipeline.js';
+import { createProgress } from '../progress.js';
+import type { AnalysisLimits } from '../types/analyzers.js';
+import type { Graph } from '../types/graph.js';
+import { writeFileAtomic } from '../write-output.js';
+
+export interface AnalyzeCommandOptions {
+  format: GraphFormat;
+  output?: string;
+  force: boolean;
+  maxFileSize?: number;
+  maxDepth?: number;
+  maxYamlAliases?: number;
+  progress: boolean;
+}
+
+/** `lambda2sfn analyze [dir]`: the Graph in the chosen format, to stdout or a file. */
+export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, streams: Streams): Promise<number> {
+  const root = getRootOrThrow(dir);
+  const limits: Partial<AnalysisLimits> = {};
+  if (options.maxFileSize) limits.maxFileBytes = options.maxFileSize;
+  if (options.maxDepth) limits.maxDepth = options.maxDepth;
+  if (options.maxYamlAliases) limits.maxYamlAliases = options.maxYamlAliases;
+  const progress = createProgress(streams.stderr, options.progress);
+  const { graph } = await analyze(root, { limits, onProgress: progress.update });
+  progress.done();
+  const output = renderGraph(graph, options.format, { title: path.basename(root) });
+  if (options.output) {
+    writeFileAtomic(options.output, output, { force: options.force });
+    streams.stderr.write(`lambda2sfn: wrote ${options.output}\n`);
+  } else {
+    streams.stdout.write(output);
+  }
+  return getExitCode(graph);
+}
+
+export function getRootOrThrow(dir: string): string {
+  const root = path.resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    throw new UsageError(`${dir}: no such folder`, 'give the folder of the Lambda project to analyse');
+  }
+  if (!isDir) throw new UsageError(`${dir} is not a folder`, 'give the folder of the Lambda project to analyse');
+  return root;
+}
+
+/** 1 when part of the input could not be analysed (error or warning diagnostics), else 0. */
+export function getExitCode(graph: Graph): number {
+  return graph.diagnostics.some((d) => d.severity === 'error' || d.severity === 'warning') ? EXIT.findings : EXIT.ok;
+}
