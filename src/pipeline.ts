@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, IAC_ANALYZERS, SDK_DETECTORS, getSdkMethodNames } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames } from '../analyzers/index.js';
 import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
-import { buildInventory, resolveHandlerFiles, type InventoryFragment } from './inventory.js';
+import { buildInventory, resolveHandlerFiles } from './inventory.js';
+import { readInfrastructure } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
 import { createRootReader } from './root-reader.js';
 import { summarizeFile } from './summarize/summarize-file.js';
-import { DEFAULT_LIMITS, type AnalysisLimits, type IacInput, type ProjectIacAnalyzer } from './types/analyzers.js';
+import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
 import type { Inventory } from './types/inventory.js';
@@ -41,30 +42,9 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const reader = createRootReader(root, limits.maxFileBytes);
 
   // 2. IaC files → Inventory.
-  const fragments: InventoryFragment[] = [];
-  const projectInputs = new Map<ProjectIacAnalyzer, IacInput[]>();
-  for (const file of files) {
-    if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
-    const text = reader.readText(file.path);
-    if (text === undefined) continue;
-    for (const analyzer of IAC_ANALYZERS) {
-      if (!analyzer.matches(file.path, text)) continue;
-      const input: IacInput = { file: file.path, text, root: reader, limits };
-      if ('analyzeProject' in analyzer) {
-        projectInputs.set(analyzer, [...(projectInputs.get(analyzer) ?? []), input]);
-      } else {
-        const result = analyzer.analyze(input);
-        fragments.push({ file: file.path, inventory: result.inventory });
-        diagnostics.push(...result.diagnostics);
-      }
-    }
-  }
-  for (const [analyzer, inputs] of projectInputs) {
-    const result = await analyzer.analyzeProject(inputs);
-    fragments.push({ file: inputs[0].file, inventory: result.inventory });
-    diagnostics.push(...result.diagnostics);
-  }
-  const inventory = buildInventory(fragments);
+  const infrastructure = await readInfrastructure(files, reader, limits);
+  diagnostics.push(...infrastructure.diagnostics);
+  const inventory = buildInventory(infrastructure.fragments);
 
   // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
@@ -133,7 +113,3 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
-/** Code files that can hold infrastructure: CDK apps (`bin/*.ts`, `lib/*-stack.ts`); each analyzer's `matches` decides. */
-function mayBeIac(file: string): boolean {
-  return /\.(ts|js|mts|mjs)$/.test(file);
-}
