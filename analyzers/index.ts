@@ -2,6 +2,7 @@ import type { IacAnalyzer, SdkDetector } from '../src/types/analyzers.js';
 import type { ContextCollector } from '../src/summarize/walk.js';
 import { cloudformation } from './iac/cloudformation.js';
 import { serverless } from './iac/serverless.js';
+import { terraform } from './iac/terraform.js';
 import { eventbridgePut } from './code/eventbridge-put.js';
 import { lambdaInvoke } from './code/lambda-invoke.js';
 import { sfnStart } from './code/sfn-start.js';
@@ -11,6 +12,18 @@ import { sqsSend } from './code/sqs-send.js';
 /** The one list of SDK call detectors. Adding one: a file in analyzers/code/, a line here, a fixture folder. */
 export const SDK_DETECTORS: readonly SdkDetector[] = [lambdaInvoke, sqsSend, snsPublish, eventbridgePut, sfnStart];
 
+/** Request properties whose source text the walk keeps: targets and payloads, for messages and reports. */
+export function getSdkTextKeys(): Set<string> {
+  const keys = new Set(['QueueName', 'InvocationType']);
+  for (const detector of SDK_DETECTORS) {
+    for (const op of detector.operations) {
+      for (const part of op.target.split('[].')) keys.add(part);
+      if (op.payload) keys.add(op.payload);
+    }
+  }
+  return keys;
+}
+
 /** Method names that may be SDK calls; the walk keeps every call to them. */
 export function getSdkMethodNames(): Set<string> {
   const names = new Set(['send', 'getQueueUrl']);
@@ -19,7 +32,7 @@ export function getSdkMethodNames(): Set<string> {
 }
 
 /** The one list of IaC analyzers. Each decides with `matches` whether a discovered file is its format. */
-export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation];
+export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation, terraform];
 
 /** Pattern analyzers' hooks into the single walk of each source file (retry loops, fan-outs, ...). */
 export const CONTEXT_COLLECTORS: readonly ContextCollector[] = [];
