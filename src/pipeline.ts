@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
 import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
@@ -32,11 +32,22 @@ export interface Analysis {
 export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const root = path.resolve(rootDir);
   const limits: AnalysisLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const progress = options.onProgress ?? (() => {});
+  const report = options.onProgress ?? (() => {});
+  // LAMBDA2SFN_TIMING=1 prints how long each stage took, for performance work.
+  const timing = process.env.LAMBDA2SFN_TIMING ? { last: performance.now() } : undefined;
+  const progress = (stage: string, done: number, total: number) => {
+    if (timing && done === total) {
+      const now = performance.now();
+      process.stderr.write(`timing: ${stage} ${(now - timing.last).toFixed(0)} ms\n`);
+      timing.last = now;
+    }
+    report(stage, done, total);
+  };
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
   const discovered = await discoverFiles(root, { limits });
+  progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
   const reader = createRootReader(root, limits.maxFileBytes);
@@ -44,12 +55,13 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 2. IaC files → Inventory.
   const infrastructure = await readInfrastructure(files, reader, limits);
   diagnostics.push(...infrastructure.diagnostics);
+  progress('reading infrastructure', 1, 1);
   const inventory = buildInventory(infrastructure.fragments);
 
   // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
   const summaries = new Map<string, FileSummary>();
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), collectors: CONTEXT_COLLECTORS };
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
   codeFiles.forEach((file, i) => {
     if (i % 200 === 0) progress('parsing', i, codeFiles.length);
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
@@ -66,11 +78,12 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
   diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
   const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
-  progress('resolving', 0, 1);
   const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  progress('resolving', 1, 1);
 
   // 5. The Graph.
   const graph = buildGraph(inventory, calls, diagnostics);
+  progress('building the graph', 1, 1);
   return { root, files, inventory, summaries, graph };
 }
 

@@ -46,12 +46,20 @@ export class SummaryState {
   readonly classNameStack: string[] = [];
   readonly classSyms = new WeakMap<Node, Sym & { k: 'obj' }>();
 
+  /** The node of each recorded call, until the summary is finished and their texts are cut. */
+  readonly callNodes = new Map<CallRecord, Node & { arguments: Node[] }>();
+
   private readonly fnIds = new WeakMap<Node, number>();
+
+  /** What `this` is in the methods of the classes being walked: the class by name when it has one. */
+  readonly classThisStack: Sym[] = [];
 
   constructor(
     readonly file: string,
     readonly source: string,
     readonly maxSymDepth: number,
+    /** Object keys whose value's source text is kept (SDK targets and payloads), for messages. */
+    readonly textKeys: ReadonlySet<string> = new Set(),
   ) {}
 
   get scope(): number {

@@ -10,13 +10,15 @@ export interface SummarizeOptions {
   limits: AnalysisLimits;
   /** Method names that may be SDK operations (`send`, `invoke`, `sendMessage`...): calls to them are always kept. */
   sdkMethods: ReadonlySet<string>;
+  /** Object keys whose value's source text is worth keeping (SDK targets and payloads). */
+  textKeys: ReadonlySet<string>;
   collectors: readonly ContextCollector[];
 }
 
 /** Parse one file, walk it once, and keep only its summary. The AST is dropped when this returns. */
 export function summarizeFile(file: string, text: string, options: SummarizeOptions): FileSummary {
   const parsed = parseSource(file, text);
-  const state = new SummaryState(file, text, 8);
+  const state = new SummaryState(file, text, 8, options.textKeys);
   if (!parsed.ast) return state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics });
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   try {
@@ -44,6 +46,14 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods));
   state.calls.length = 0;
   state.calls.push(...calls);
+  for (const call of calls) {
+    const node = state.callNodes.get(call);
+    if (!node) continue;
+    call.text = state.textOf(node);
+    call.argText = node.arguments.slice(0, 8).map((arg) => state.textOf(arg));
+  }
+  state.callNodes.clear();
+  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs)]);
   return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
 }
 
@@ -100,4 +110,61 @@ function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: R
   if (!found) return false;
   const kind = found.value.k;
   return kind === 'fn' || kind === 'import' || kind === 'obj' || kind === 'new' || kind === 'call' || found.scope === 0;
+}
+
+/**
+ * Keep only the bindings that linking can read: those reachable from the calls, exports, function returns and
+ * references. Most local variables never matter, and summaries are what the run holds in memory and caches.
+ */
+function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
+  const marked = new Set<string>();
+  const work: Sym[] = [];
+  for (const call of state.calls) work.push(call.callee, ...call.args);
+  work.push(...Object.values(state.exports));
+  for (const fn of state.functions) work.push(...fn.returns, ...fn.refs);
+  for (const roots of extraRoots) work.push(...roots);
+  while (work.length > 0) {
+    const sym = work.pop()!;
+    switch (sym.k) {
+      case 'ref': {
+        const found = state.lookup(sym.name, sym.scope);
+        if (!found) break;
+        const key = `${found.scope}:${sym.name}`;
+        if (marked.has(key)) break;
+        marked.add(key);
+        work.push(found.value);
+        break;
+      }
+      case 'cat':
+        work.push(...sym.parts);
+        break;
+      case 'get':
+        work.push(sym.obj);
+        break;
+      case 'obj':
+        for (const prop of sym.props) work.push(prop.value);
+        if (sym.spreads) work.push(...sym.spreads);
+        break;
+      case 'arr':
+        work.push(...sym.items);
+        break;
+      case 'call':
+      case 'new':
+        work.push(sym.callee, ...sym.args);
+        break;
+      case 'or':
+        work.push(...sym.options);
+        break;
+      case 'elem':
+        work.push(sym.of);
+        break;
+      default:
+        break;
+    }
+  }
+  state.scopes.forEach((scope, index) => {
+    for (const name of Object.keys(scope.bindings)) {
+      if (!marked.has(`${index}:${name}`)) delete scope.bindings[name];
+    }
+  });
 }

@@ -39,7 +39,7 @@ export function getPropertyName(key: Node, computed: boolean): string | undefine
 /** Turn an expression into a symbolic value, reading bindings lazily through the current scope. */
 export function toSym(node: Node | null | undefined, state: SummaryState, depth = 0): Sym {
   if (!node) return { k: 'nil' };
-  if (depth > state.maxSymDepth) return { k: 'unknown', text: state.textOf(node, 60) };
+  if (depth > state.maxSymDepth) return { k: 'unknown', text: state.textOf(node, 40) };
   const next = depth + 1;
   const n = unwrapExpression(node);
   switch (n.type) {
@@ -105,7 +105,7 @@ export function toSym(node: Node | null | undefined, state: SummaryState, depth 
     case 'ClassExpression':
       return getClassSym(n, state);
     default:
-      return { k: 'unknown', text: state.textOf(n) };
+      return { k: 'unknown', text: state.textOf(n, 40) };
   }
 }
 
@@ -144,7 +144,8 @@ function toObjectSym(n: ObjectExpression, state: SummaryState, next: number): Sy
       props.push({ key, value: { k: 'fn', id: state.getFunctionId(property) } });
     } else {
       const value = property.value as Node;
-      props.push({ key, value: toSym(value, state, next), t: state.textOf(value) });
+      const sym = toSym(value, state, next);
+      props.push(state.textKeys.has(key) ? { key, value: sym, t: state.textOf(value) } : { key, value: sym });
     }
   }
   return spreads.length ? { k: 'obj', props, spreads } : { k: 'obj', props };
@@ -238,7 +239,7 @@ export function getClassSym(node: Node & { body: { body: Node[] } }, state: Summ
       }
     } else if ((member.type === 'ClassProperty' || member.type === 'ClassPrivateProperty') && member.value) {
       const key = getPropertyName(member.key, Boolean((member as { computed?: boolean }).computed));
-      if (key !== undefined) sym.props.push({ key, value: toSym(member.value, state), t: state.textOf(member.value) });
+      if (key !== undefined) sym.props.push({ key, value: toSym(member.value, state) });
     }
   }
   return sym;

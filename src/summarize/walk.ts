@@ -1,6 +1,6 @@
 import { VISITOR_KEYS } from '@babel/types';
 import type { Node } from '@babel/types';
-import type { ContextRecord, Sym } from '../types/summary.js';
+import type { CallRecord, ContextRecord, Sym } from '../types/summary.js';
 import type { SummaryState } from './state.js';
 import { bindPattern, getClassSym, getParamName, getPropertyName, isFunctionNode, toSym, unwrapExpression } from './to-sym.js';
 
@@ -88,12 +88,25 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
   }
 }
 
+/** Child keys per node type, without the ones that never hold code we walk (types, labels, declared ids). */
+const CHILD_KEYS = new Map<string, readonly string[]>();
+const NEVER_WALKED = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'id', 'label', 'decorators']);
+
+function getChildKeys(type: string): readonly string[] {
+  let keys = CHILD_KEYS.get(type);
+  if (!keys) {
+    keys = (VISITOR_KEYS[type] ?? []).filter((key) => !NEVER_WALKED.has(key));
+    CHILD_KEYS.set(type, keys);
+  }
+  return keys;
+}
+
 function pushChildren(frame: WalkEntry, stack: WalkFrame[]): void {
   const node = frame.node as unknown as Record<string, unknown>;
-  const keys = VISITOR_KEYS[frame.node.type] ?? [];
+  const keys = getChildKeys(frame.node.type);
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i];
-    if (isBindingKey(frame.node, key)) continue;
+    if ((key === 'params' || key === 'param' || key === 'left' || key === 'key') && isBindingKey(frame.node, key)) continue;
     const child = node[key];
     if (Array.isArray(child)) {
       for (let j = child.length - 1; j >= 0; j--) {
@@ -177,10 +190,7 @@ function enterNode(frame: WalkEntry, state: SummaryState, exits: (() => void)[])
       }
       return false;
     case 'ReturnStatement':
-      if (state.fn >= 0 && node.argument) {
-        const returns = state.functions[state.fn].returns;
-        if (returns.length < 4) returns.push(toSym(node.argument, state));
-      }
+      if (state.fn >= 0 && node.argument) addReturn(state, toSym(node.argument, state));
       return false;
     case 'BlockStatement':
       if (parent && isFunctionNode(parent)) return false;
@@ -337,14 +347,14 @@ function enterFunction(frame: WalkEntry, state: SummaryState, exits: (() => void
   });
   if (node.type === 'FunctionExpression' && node.id) state.declare(node.id.name, { k: 'fn', id });
   if (node.type === 'ClassMethod' || node.type === 'ClassPrivateMethod') {
-    const classSym = state.classStack[state.classStack.length - 1];
-    if (classSym) state.declare('this', classSym);
+    const classThis = state.classThisStack[state.classThisStack.length - 1];
+    if (classThis) state.declare('this', classThis);
   }
   node.params.forEach((param, index) => {
     bindPattern(param, { k: 'param', fn: id, index }, (name, v) => state.declare(name, v), state);
   });
   if (node.type === 'ArrowFunctionExpression' && node.body.type !== 'BlockStatement') {
-    record.returns.push(toSym(node.body, state));
+    addReturn(state, toSym(node.body, state));
   }
 }
 
@@ -385,11 +395,14 @@ function enterClass(frame: WalkEntry, state: SummaryState, exits: (() => void)[]
   const name = node.id?.name ?? inferClassName(frame);
   if (node.type === 'ClassDeclaration' && node.id) state.declare(node.id.name, classSym);
   state.classStack.push(classSym);
+  // `this` in its methods: the class by name (one shared value, small in the summary), else the class itself.
+  state.classThisStack.push(node.type === 'ClassDeclaration' && node.id ? { k: 'ref', name: node.id.name, scope: state.scope } : classSym);
   state.classNameStack.push(name);
   const owner = state.fn === -1 && node.type === 'ClassDeclaration' && node.id;
   if (owner) state.ownerStack.push(node.id!.name);
   exits.push(() => {
     state.classStack.pop();
+    state.classThisStack.pop();
     state.classNameStack.pop();
     if (owner) state.ownerStack.pop();
   });
@@ -438,7 +451,7 @@ function enterAssignment(frame: WalkEntry, state: SummaryState, exits: (() => vo
   }
   if (object.type === 'ThisExpression') {
     const classSym = state.classStack[state.classStack.length - 1];
-    if (classSym && classSym.props.length < 80) classSym.props.push({ key: prop, value: toSym(node.right, state), t: state.textOf(node.right) });
+    if (classSym && classSym.props.length < 80) classSym.props.push({ key: prop, value: toSym(node.right, state) });
   }
 }
 
@@ -459,19 +472,22 @@ function enterCall(frame: WalkEntry, state: SummaryState): void {
     }
     return;
   }
-  if (state.calls.length >= 20_000) return;
+  if (state.calls.length >= 20_000 || isGlobalCall(callee, state)) return;
   const args = node.arguments.slice(0, 8);
-  state.calls.push({
+  const call: CallRecord = {
     callee: toSym(callee, state),
     args: args.map((arg) => toSym(arg, state)),
-    argText: args.map((arg) => state.textOf(arg)),
+    argText: [],
     fn: state.fn,
     line: node.loc?.start.line ?? 0,
     column: (node.loc?.start.column ?? 0) + 1,
-    text: state.textOf(node),
+    text: '',
     ...(state.contextStack.length > 0 ? { contexts: [...state.contextStack] } : {}),
     resultUsed: isResultUsed(frame),
-  });
+  };
+  state.calls.push(call);
+  // Source texts are cut only for the calls the summary keeps (see summarize-file.ts).
+  state.callNodes.set(call, node);
 }
 
 /** A call whose value is dropped (`await send(x);`) versus one whose result flows somewhere. */
@@ -515,4 +531,30 @@ function isReference(frame: WalkEntry): boolean {
     default:
       return true;
   }
+}
+
+/** Values a return can usefully carry for linking: clients, names, functions, objects of them. */
+function addReturn(state: SummaryState, value: Sym): void {
+  const returns = state.functions[state.fn].returns;
+  if (returns.length >= 4) return;
+  if (value.k === 'unknown' || value.k === 'bool' || value.k === 'num' || value.k === 'nil' || value.k === 'arr') return;
+  if (value.k === 'obj' && value.props.length > 12) return;
+  returns.push(value);
+}
+
+/** Built-ins whose calls never lead to an SDK call or to project code (unless the name is rebound locally). */
+const GLOBAL_CALLEES = new Set([
+  'console', 'JSON', 'Math', 'Object', 'Array', 'Promise', 'Number', 'String', 'Boolean', 'Date', 'Reflect',
+  'Symbol', 'BigInt', 'Buffer', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'setImmediate',
+  'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI',
+  'decodeURI', 'structuredClone', 'crypto', 'URL', 'URLSearchParams', 'Error', 'TypeError', 'RangeError',
+  'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Intl', 'TextEncoder', 'TextDecoder', 'queueMicrotask',
+]);
+
+function isGlobalCall(callee: Node, state: SummaryState): boolean {
+  let root: Node = callee;
+  while (root.type === 'MemberExpression' || root.type === 'OptionalMemberExpression' || root.type === 'CallExpression') {
+    root = root.type === 'CallExpression' ? root.callee : root.object;
+  }
+  return root.type === 'Identifier' && GLOBAL_CALLEES.has(root.name) && state.lookup(root.name, state.scope) === undefined;
 }
