@@ -94,7 +94,7 @@ describe('json', () => {
     const parsed = JSON.parse(renderGraph(graph, 'json')) as Record<string, unknown> & Graph;
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'nodes', 'edges', 'chains', 'cycles', 'unresolved', 'unreached', 'diagnostics']);
     expect(Object.keys(parsed.edges[0] ?? {})).toEqual(['from', 'to', 'kind', 'file', 'line', 'column', 'target', 'sdk', 'resolution', 'via']);
-    expect(Object.keys(parsed.edges[1]?.annotations ?? {})).toEqual(['note', 'resultUsed', 'retry']);
+    expect(Object.keys(parsed.edges[1]?.annotations ?? {})).toEqual(['callPath', 'conditions', 'fanOuts', 'payload', 'result', 'retries']);
     expect(Object.keys(parsed.diagnostics[0] ?? {})).toEqual(['code', 'severity', 'message', 'file', 'line', 'column', 'hint']);
   });
 

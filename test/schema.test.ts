@@ -173,9 +173,19 @@ function compareWithSchema(type: Type, node: JsonSchema, where: string, problems
     }
     return;
   }
+  // `null` is checked on the property (see `isNullable`); the rest of the schema type must match the TypeScript type.
+  const schemaTypes = [target.type ?? []].flat().filter((kind) => kind !== 'null');
   if (type.isString() || type.isNumber() || type.isBoolean()) {
     const expected = type.isString() ? ['string'] : type.isNumber() ? ['number', 'integer'] : ['boolean'];
-    if (!expected.includes(String(target.type))) problems.push(`${where}: type ${type.getText()}, schema ${String(target.type)}`);
+    if (schemaTypes.length !== 1 || !expected.includes(schemaTypes[0])) problems.push(`${where}: type ${type.getText()}, schema ${String(target.type)}`);
+    return;
+  }
+  // A union of primitive types (`string | number | boolean`): the schema lists the same JSON types.
+  if (type.isUnion() && type.getUnionTypes().every((member) => member.isString() || member.isNumber() || member.isBoolean() || member.isBooleanLiteral())) {
+    const kinds = [...new Set(type.getUnionTypes().map((member) => (member.isString() ? 'string' : member.isNumber() ? 'number' : 'boolean')))];
+    if (JSON.stringify(kinds.toSorted()) !== JSON.stringify(schemaTypes.toSorted())) {
+      problems.push(`${where}: type ${type.getText()}, schema ${String(target.type)}`);
+    }
     return;
   }
   if (type.isArray()) {
@@ -227,6 +237,16 @@ function compareWithSchema(type: Type, node: JsonSchema, where: string, problems
     if (doc !== '' && doc !== propertySchema.description) {
       problems.push(`${where}.${property.getName()}: doc ${JSON.stringify(doc)}, schema ${JSON.stringify(propertySchema.description)}`);
     }
-    compareWithSchema(property.getTypeAtLocation(declaration).getNonNullableType(), propertySchema, `${where}.${property.getName()}`, problems);
+    const propertyType = property.getTypeAtLocation(declaration);
+    if (isNullable(propertyType) !== isNullable(resolve(propertySchema))) {
+      problems.push(`${where}.${property.getName()}: null ${isNullable(propertyType) ? 'allowed' : 'not allowed'} in the type, not in the schema`);
+    }
+    compareWithSchema(propertyType.getNonNullableType(), propertySchema, `${where}.${property.getName()}`, problems);
   }
+}
+
+/** Whether a type admits `null` (not `undefined`: optionality is checked with `required`), or a schema does. */
+function isNullable(value: Type | JsonSchema): boolean {
+  if ('getUnionTypes' in value) return value.isNull() || (value.isUnion() && value.getUnionTypes().some((member) => member.isNull()));
+  return [value.type ?? []].flat().includes('null') || (value.enum ?? []).includes(null);
 }

@@ -9,6 +9,7 @@ import {
   type RenderOptions,
 } from './graph-facts.js';
 import { compareByteOrder } from '../util/byte-order.js';
+import { renderAnnotationLines } from './annotation-text.js';
 
 /** How a trigger source shows in a function's trigger list: the event kind its node kind produces. */
 const TRIGGER_LABELS: Partial<Record<GraphNode['kind'], string>> = {
@@ -140,7 +141,7 @@ function renderEdges(graph: Graph): string[] {
     lines.push(`  ${group.source}${group.node && group.node.kind !== 'function' ? ` (${group.node.kind})` : ''}`);
     for (const edge of group.edges) {
       lines.push(aligned[index++] ?? '');
-      lines.push(...renderAnnotations(edge.annotations));
+      lines.push(...renderAnnotationLines(edge.annotations, edge.file, '        '));
     }
   }
   return lines;
@@ -159,12 +160,6 @@ function toEdgeRow(edge: GraphEdge): string[] {
   if (edge.dynamic) extras.push('(dynamic)');
   if (edge.recursive) extras.push('(recursive)');
   return [`${edge.from} ─${edge.kind}→ ${edge.to}`, toLocationText(edge), target, extras.join('  ')];
-}
-
-/** Annotations are analyzer-defined: shown one key per line, values in a compact readable form. */
-function renderAnnotations(annotations: Record<string, unknown> | undefined): string[] {
-  if (!annotations) return [];
-  return toSortedEntries(annotations).map(([key, value]) => `        ${key}: ${toReadable(value)}`);
 }
 
 /** `{attempts: 3, errors: [A, B]}`: JSON without the quotes that only get in the way of reading. */

@@ -1,3 +1,4 @@
+import type { EdgeAnnotations } from './annotations.js';
 import type { Diagnostic, SourceLocation } from './diagnostics.js';
 import type { IacFormat, TriggerKind } from './inventory.js';
 
@@ -78,8 +79,8 @@ export interface GraphEdge {
   recursive?: boolean;
   /** Trigger details (batch size, schedule, filter...). */
   details?: Record<string, string | number | boolean>;
-  /** Pattern annotations (retry, fan-out, compensation, condition, payload use). */
-  annotations?: Record<string, unknown>;
+  /** Code edges: what surrounds the call (retries, fan-outs, compensation, conditions, payload, use of the result). */
+  annotations?: EdgeAnnotations;
 }
 
 /** An entry point and everything it reaches. */
