@@ -11,6 +11,7 @@ import { ReachIndex, computeReach } from '../link/reach.js';
 import { toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
 import { bindEnvironment } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
+import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
 
 export interface ResolvedCalls {
   edges: GraphEdge[];
@@ -20,13 +21,16 @@ export interface ResolvedCalls {
 }
 
 /** One way an SDK call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
-interface Expansion {
+export interface Expansion {
   site: CallSite;
   match: SdkCallMatch;
   /** Wrapper calls between the site and the SDK call, then the SDK call itself. */
   via: SourceLocation[];
   /** The target as written at the site: the argument a wrapper's caller passes. */
   targetText: string;
+  /** The SDK call itself, and the wrappers between it and the site (innermost first). */
+  sdkSite: CallSite;
+  chain: ChainLink[];
 }
 
 const MAX_CALLERS = 32;
@@ -53,6 +57,7 @@ export function resolveCalls(
   const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [] };
 
   const context: ExpandContext = { detector, evaluator, getCallers };
+  const annotated: AnnotationSource[] = [];
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
       for (const expansion of expand({ file, call }, [], context, 0)) {
@@ -63,11 +68,16 @@ export function resolveCalls(
           continue;
         }
         for (const lambdaId of lambdas) {
-          resolveForFunction(expansion, functionsById.get(lambdaId)!, targets, evaluator, out);
+          const lambda = functionsById.get(lambdaId)!;
+          const before = out.edges.length;
+          resolveForFunction(expansion, lambda, targets, evaluator, out);
+          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda, expansion });
         }
       }
     }
   }
+  // What surrounds each call: retries, fan-outs, conditions, compensation, payload and use of the result.
+  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector });
   return out;
 }
 
@@ -97,7 +107,7 @@ interface ExpandContext {
 }
 
 /** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
-interface ChainLink {
+export interface ChainLink {
   param: ParamRef;
   site: CallSite;
   carries: 'target' | 'command';
@@ -141,7 +151,7 @@ function toExpansion(sdkSite: CallSite, match: SdkCallMatch, chain: ChainLink[])
   const site = last ? last.site : sdkSite;
   const via = chain.length ? [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), toLocation(sdkSite)] : [];
   const targetText = last?.carries === 'target' ? (site.call.argText[last.param.index] ?? match.targetText) : match.targetText;
-  return { site, match, via, targetText };
+  return { site, match, via, targetText, sdkSite, chain };
 }
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
