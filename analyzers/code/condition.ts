@@ -214,7 +214,6 @@ function readComparisonShape(node: Node, state: SummaryState): ComparisonData | 
   let field = n.left as Node;
   let value: Node = n.right;
   // The field is the side that is not a literal or a constant (`LIMIT < order.total` compares `order.total`).
-  const isField = (side: Node) => getMemberPath(side) !== undefined && !isConstantName(side);
   if (!isField(field) && (isField(value) || !getMemberPath(field))) {
     [field, value] = [value, field];
     operator = MIRRORED[operator] ?? operator;
@@ -228,6 +227,10 @@ function readComparisonShape(node: Node, state: SummaryState): ComparisonData | 
     return { operator: operator === '==' ? 'not-exists' : 'exists', path: fieldPath, pathSym: toSym(field, state) };
   }
   return { operator, path: fieldPath, pathSym: toSym(field, state), value: toSym(value, state), valueText: state.textOf(value, 60) };
+}
+
+function isField(side: Node): boolean {
+  return getMemberPath(side) !== undefined && !isConstantName(side);
 }
 
 /** A compared value: a literal, a constant's name (`LIMIT`, `Status.Failed`), a negative number. */
