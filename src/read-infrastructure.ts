@@ -12,18 +12,21 @@ export interface InfrastructureResult {
 /**
  * Hand every IaC file (and every code file, for CDK) to the analyzers that recognise it. A file another file
  * includes (`resources: ${file(./queues.yml)}`) is read as part of its includer only, not again on its own.
+ * `codeTexts`, when given, holds the code files already read that an analyzer matches (see `isIacCandidate`):
+ * the other code files are then not read again.
  */
 export async function readInfrastructure(
   files: readonly DiscoveredFile[],
   reader: RootReader,
   limits: AnalysisLimits,
+  codeTexts?: ReadonlyMap<string, string>,
 ): Promise<InfrastructureResult> {
   const results: { file: string; result: IacResult }[] = [];
   const included = new Set<string>();
   const projectInputs = new Map<ProjectIacAnalyzer, IacInput[]>();
   for (const file of files) {
     if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
-    const text = reader.readText(file.path);
+    const text = file.kind === 'code' && codeTexts ? codeTexts.get(file.path) : reader.readText(file.path);
     if (text === undefined) continue;
     for (const analyzer of IAC_ANALYZERS) {
       if (!analyzer.matches(file.path, text)) continue;
@@ -57,6 +60,11 @@ function recordReads(reader: RootReader, file: string, included: Set<string>): R
     },
     exists: (relativePath) => reader.exists(relativePath),
   };
+}
+
+/** Whether an IaC analyzer reads this code file (`serverless.ts`, a CDK app), judged on its path and text. */
+export function isIacCandidate(file: string, text: string): boolean {
+  return mayBeIac(file) && IAC_ANALYZERS.some((analyzer) => analyzer.matches(file, text));
 }
 
 /** Code files that can hold infrastructure: CDK apps; each analyzer's `matches` decides. */
