@@ -3,6 +3,7 @@ import type { DiscoveredFile } from './types/discover.js';
 import type { AnalysisLimits, IacInput, IacResult, ProjectIacAnalyzer, RootReader } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { InventoryFragment } from './inventory.js';
+import type { DiagnosingRootReader } from './root-reader.js';
 
 export interface InfrastructureResult {
   fragments: InventoryFragment[];
@@ -15,16 +16,22 @@ export interface InfrastructureResult {
  */
 export async function readInfrastructure(
   files: readonly DiscoveredFile[],
-  reader: RootReader,
+  reader: DiagnosingRootReader,
   limits: AnalysisLimits,
 ): Promise<InfrastructureResult> {
   const results: { file: string; result: IacResult }[] = [];
+  const unreadable: Diagnostic[] = [];
   const included = new Set<string>();
   const projectInputs = new Map<ProjectIacAnalyzer, IacInput[]>();
   for (const file of files) {
     if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
-    const text = reader.readText(file.path);
-    if (text === undefined) continue;
+    const read = reader.read(file.path);
+    if (!('text' in read)) {
+      // Code files are read again (and reported) by the code stage; an IaC file is only ever read here.
+      if (file.kind === 'iac') unreadable.push(read.diagnostic);
+      continue;
+    }
+    const text = read.text;
     for (const analyzer of IAC_ANALYZERS) {
       if (!analyzer.matches(file.path, text)) continue;
       if ('analyzeProject' in analyzer) {
@@ -39,7 +46,7 @@ export async function readInfrastructure(
     results.push({ file: inputs[0].file, result: await analyzer.analyzeProject(inputs) });
   }
   const fragments: InventoryFragment[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...unreadable];
   for (const { file, result } of results) {
     diagnostics.push(...result.diagnostics);
     if (!included.has(file)) fragments.push({ file, inventory: result.inventory });
