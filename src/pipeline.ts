@@ -7,7 +7,8 @@ import { readCode } from './read-code.js';
 import { readInfrastructure } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
-import { createRootReader } from './root-reader.js';
+import { readConfigJson } from './read-config-json.js';
+import { createRootReader, type DiagnosingRootReader } from './root-reader.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
@@ -68,7 +69,11 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
 
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
   diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
-  const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
+  const resolver = new ModuleResolver(
+    new Set(summaries.keys()),
+    getWorkspacePackages(files, reader, diagnostics),
+    getPathAliases(files, reader, diagnostics),
+  );
   const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
   diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
@@ -79,42 +84,29 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   return { root, files, inventory, summaries, graph };
 }
 
-function getWorkspacePackages(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): WorkspacePackage[] {
+function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
   for (const file of files) {
     if (path.posix.basename(file.path) !== 'package.json') continue;
-    const manifest = parseJson(reader.readText(file.path));
-    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest);
+    const manifest = readConfigJson(reader, file.path);
+    diagnostics.push(...manifest.diagnostics);
+    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest.value);
     if (pkg) packages.push(pkg);
   }
   // Deeper folders first, so a nested package wins over the repository root's own name.
   return packages.sort((a, b) => b.dir.length - a.dir.length);
 }
 
-function getPathAliases(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): PathAlias[] {
+function getPathAliases(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): PathAlias[] {
   const aliases: PathAlias[] = [];
   for (const file of files) {
     if (!/(^|\/)tsconfig(\..+)?\.json$/.test(file.path)) continue;
-    const config = parseJson(reader.readText(file.path)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const read = readConfigJson(reader, file.path);
+    diagnostics.push(...read.diagnostics);
+    const config = read.value as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
     const paths = config?.compilerOptions?.paths;
     if (!paths || typeof paths !== 'object') continue;
     aliases.push({ dir: path.posix.dirname(file.path), baseUrl: config.compilerOptions?.baseUrl ?? '.', paths });
   }
   return aliases;
 }
-
-/** JSON as people write it in config files: comments and trailing commas allowed. */
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
-      return JSON.parse(stripped.replace(/,(\s*[}\]])/g, '$1'));
-    } catch {
-      return undefined;
-    }
-  }
-}
-
