@@ -21,6 +21,11 @@ export function toPositiveInt(value: string): number {
   return n;
 }
 
+/** Gather a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function buildProgram(streams: Streams, setExit: (code: number) => void): Command {
   const program = new Command('lambda2sfn')
     .description('Turn chains of AWS Lambda functions into AWS Step Functions workflows: analyse, propose, generate, guard.')
@@ -52,6 +57,7 @@ Exit codes: 0 done, 1 done with findings (input not fully analysed), 2 usage err
     .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
     .option('--max-depth <n>', 'deepest nesting followed in YAML and expressions', toPositiveInt)
     .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
+    .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
     .option('--no-progress', 'no progress indicator on standard error')
     .addHelpText(
       'after',

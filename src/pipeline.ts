@@ -17,6 +17,8 @@ import type { FileSummary } from './types/summary.js';
 
 export interface AnalyzeOptions {
   limits?: Partial<AnalysisLimits>;
+  /** More gitignore-style patterns to skip (`--ignore`), relative to the root. */
+  ignore?: string[];
   /** Called as the run moves through its stages, for a progress indicator. */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -47,7 +49,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
-  const discovered = await discoverFiles(root, { limits });
+  const discovered = await discoverFiles(root, { limits, extraIgnores: options.ignore });
   progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
@@ -66,10 +68,11 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   codeFiles.forEach((file, i) => {
     if (i % 200 === 0) progress('parsing', i, codeFiles.length);
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
-    if ('diagnostic' in read) {
+    if (!('text' in read)) {
       diagnostics.push(read.diagnostic);
       return;
     }
+    if (read.notice) diagnostics.push(read.notice);
     const summary = summarizeFile(file.path, read.text, summarizeOptions);
     diagnostics.push(...summary.diagnostics);
     summaries.set(file.path, summary);

@@ -20,7 +20,7 @@ export async function readInfrastructure(
   limits: AnalysisLimits,
 ): Promise<InfrastructureResult> {
   const results: { file: string; result: IacResult }[] = [];
-  const unreadable: Diagnostic[] = [];
+  const readProblems: Diagnostic[] = [];
   const included = new Set<string>();
   const projectInputs = new Map<ProjectIacAnalyzer, IacInput[]>();
   for (const file of files) {
@@ -28,10 +28,11 @@ export async function readInfrastructure(
     const read = reader.read(file.path);
     if (!('text' in read)) {
       // Code files are read again (and reported) by the code stage; an IaC file is only ever read here.
-      if (file.kind === 'iac') unreadable.push(read.diagnostic);
+      if (file.kind === 'iac') readProblems.push(read.diagnostic);
       continue;
     }
     const text = read.text;
+    if (read.notice && file.kind === 'iac') readProblems.push(read.notice);
     for (const analyzer of IAC_ANALYZERS) {
       if (!analyzer.matches(file.path, text)) continue;
       if ('analyzeProject' in analyzer) {
@@ -46,7 +47,7 @@ export async function readInfrastructure(
     results.push({ file: inputs[0].file, result: await analyzer.analyzeProject(inputs) });
   }
   const fragments: InventoryFragment[] = [];
-  const diagnostics: Diagnostic[] = [...unreadable];
+  const diagnostics: Diagnostic[] = [...readProblems];
   for (const { file, result } of results) {
     diagnostics.push(...result.diagnostics);
     if (!included.has(file)) fragments.push({ file, inventory: result.inventory });

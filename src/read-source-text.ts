@@ -1,7 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './types/diagnostics.js';
 
-export type SourceText = { text: string } | { diagnostic: Diagnostic };
+/**
+ * The text of a file, or why it could not be read. `notice`: an info-level remark on text that was read anyway
+ * (a few bytes that are not UTF-8, decoded as U+FFFD).
+ */
+export type SourceText = { text: string; notice?: Diagnostic } | { diagnostic: Diagnostic };
 
 export interface ReadSourceOptions {
   /** The path to put in diagnostics (relative to the analysed folder); defaults to the absolute path. */
@@ -47,7 +51,31 @@ export function readSourceText(absPath: string, options: ReadSourceOptions = {})
     };
   }
   // TextDecoder drops a leading BOM (Buffer#toString would keep it as U+FEFF).
-  return { text: new TextDecoder('utf-8').decode(bytes) };
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const invalidLine = getFirstInvalidLine(bytes, text);
+  return invalidLine === undefined ? { text } : { text, notice: toNotUtf8(file, invalidLine) };
+}
+
+/** The line of the first byte sequence that is not UTF-8 (decoded as U+FFFD), or undefined when all of it is. */
+function getFirstInvalidLine(bytes: Uint8Array, text: string): number | undefined {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return undefined;
+  } catch {
+    const index = text.indexOf('\ufffd');
+    return index < 0 ? undefined : text.slice(0, index).split('\n').length;
+  }
+}
+
+function toNotUtf8(file: string, line: number): Diagnostic {
+  return {
+    code: 'not-utf8',
+    severity: 'info',
+    message: `${file} is not all UTF-8 (first at line ${line}); those bytes were read as U+FFFD and the rest analysed.`,
+    file,
+    line,
+    hint: 'Usually a comment or string saved in Latin-1 or Windows-1252; re-save the file as UTF-8.',
+  };
 }
 
 /** Why the bytes do not look like UTF-8 text, or undefined when they do. */
@@ -86,7 +114,7 @@ export function toFileTooLarge(file: string, size: number, maxFileBytes: number)
     severity: 'warning',
     message: `Skipped ${file}: ${size} bytes is over the limit of ${maxFileBytes} bytes.`,
     file,
-    hint: 'Raise maxFileBytes if the file matters, or exclude it with .gitignore or --ignore.',
+    hint: 'Raise --max-file-size if the file matters, or exclude it with .gitignore or --ignore.',
   };
 }
 
