@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 import { getPackageRoot } from './util/package-root.js';
 
+export { installInterruptHandlers } from './interrupt.js';
+
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };

@@ -65,18 +65,20 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
   const summaries = new Map<string, FileSummary>();
   const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
-  codeFiles.forEach((file, i) => {
+  for (const [i, file] of codeFiles.entries()) {
     if (i % 200 === 0) progress('parsing', i, codeFiles.length);
+    // Let signal handlers run (Ctrl-C stops a long parse promptly, see interrupt.ts).
+    if (i % 50 === 49) await yieldToEventLoop();
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
     if (!('text' in read)) {
       diagnostics.push(read.diagnostic);
-      return;
+      continue;
     }
     if (read.notice) diagnostics.push(read.notice);
     const summary = summarizeFile(file.path, read.text, summarizeOptions);
     diagnostics.push(...summary.diagnostics);
     summaries.set(file.path, summary);
-  });
+  }
   progress('parsing', codeFiles.length, codeFiles.length);
 
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
@@ -93,6 +95,10 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const graph = buildGraph(inventory, calls, diagnostics);
   progress('building the graph', 1, 1);
   return { root, files, inventory, summaries, graph };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {
