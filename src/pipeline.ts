@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
-import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
+import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
+import { readCode } from './read-code.js';
 import { readInfrastructure } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
 import { readConfigJson } from './read-config-json.js';
 import { createRootReader, type DiagnosingRootReader } from './root-reader.js';
-import { summarizeFile } from './summarize/summarize-file.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
@@ -31,7 +31,7 @@ export interface Analysis {
   graph: Graph;
 }
 
-/** The analyze pipeline: discover → IaC → Inventory; code → summaries; resolve → Graph. Reads only; runs nothing. */
+/** The analyze pipeline: discover; code → summaries; IaC → Inventory; resolve → Graph. Reads only; runs nothing. */
 export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const root = path.resolve(rootDir);
   const limits: AnalysisLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -55,31 +55,19 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const files = discovered.files;
   const reader = createRootReader(root, limits.maxFileBytes);
 
-  // 2. IaC files → Inventory.
-  const infrastructure = await readInfrastructure(files, reader, limits);
+  // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
+  // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
+  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, onProgress: (done, total) => progress('parsing', done, total) });
+  diagnostics.push(...code.diagnostics);
+  const summaries = code.summaries;
+
+  // 3. IaC files → Inventory.
+  const infrastructure = await readInfrastructure(files, reader, limits, code.iacTexts);
   diagnostics.push(...infrastructure.diagnostics);
   progress('reading infrastructure', 1, 1);
   const inventory = buildInventory(infrastructure.fragments);
-
-  // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
-  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summaries = new Map<string, FileSummary>();
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
-  for (const [i, file] of codeFiles.entries()) {
-    if (i % 200 === 0) progress('parsing', i, codeFiles.length);
-    // Let signal handlers run (Ctrl-C stops a long parse promptly, see interrupt.ts).
-    if (i % 50 === 49) await yieldToEventLoop();
-    const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
-    if (!('text' in read)) {
-      diagnostics.push(read.diagnostic);
-      continue;
-    }
-    if (read.notice) diagnostics.push(read.notice);
-    const summary = summarizeFile(file.path, read.text, summarizeOptions);
-    diagnostics.push(...summary.diagnostics);
-    summaries.set(file.path, summary);
-  }
-  progress('parsing', codeFiles.length, codeFiles.length);
 
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
   diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
@@ -89,16 +77,13 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     getPathAliases(files, reader, diagnostics),
   );
   const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
   const graph = buildGraph(inventory, calls, diagnostics);
   progress('building the graph', 1, 1);
   return { root, files, inventory, summaries, graph };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {

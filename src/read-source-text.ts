@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './types/diagnostics.js';
 
@@ -50,21 +51,13 @@ export function readSourceText(absPath: string, options: ReadSourceOptions = {})
       },
     };
   }
-  // TextDecoder drops a leading BOM (Buffer#toString would keep it as U+FEFF).
-  const text = new TextDecoder('utf-8').decode(bytes);
-  const invalidLine = getFirstInvalidLine(bytes, text);
-  return invalidLine === undefined ? { text } : { text, notice: toNotUtf8(file, invalidLine) };
-}
-
-/** The line of the first byte sequence that is not UTF-8 (decoded as U+FFFD), or undefined when all of it is. */
-function getFirstInvalidLine(bytes: Uint8Array, text: string): number | undefined {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return undefined;
-  } catch {
-    const index = text.indexOf('\ufffd');
-    return index < 0 ? undefined : text.slice(0, index).split('\n').length;
-  }
+  // The byte order mark is dropped; nothing else changes.
+  const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = bytes.toString('utf8', hasBom ? 3 : 0);
+  if (isUtf8(bytes)) return { text };
+  // A few bytes that are not UTF-8 (a comment saved in Latin-1): read as U+FFFD, with a notice at the first.
+  const index = text.indexOf('\ufffd');
+  return index < 0 ? { text } : { text, notice: toNotUtf8(file, text.slice(0, index).split('\n').length) };
 }
 
 function toNotUtf8(file: string, line: number): Diagnostic {
@@ -84,6 +77,8 @@ export function getBinaryReason(bytes: Uint8Array): string | undefined {
   if (hasUtf16Bom(sample)) return 'it is UTF-16 encoded';
   if (sample.includes(0)) return 'it contains NUL bytes';
   if (sample.length === 0) return undefined;
+  // Almost every file is valid UTF-8: a native check, before counting undecodable characters.
+  if (isUtf8(bytes)) return undefined;
   // stream: true keeps a multi-byte character cut at the end of the sample from counting as invalid.
   const decoded = new TextDecoder('utf-8').decode(sample, { stream: true });
   let invalid = 0;
