@@ -27,7 +27,7 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
   const maxFileBytes = options.summarize.limits.maxFileBytes;
   for (const [i, file] of files.entries()) {
     if (i % 200 === 0) options.onProgress?.(i, files.length);
-    // Let signal handlers run (Ctrl-C stops a long parse promptly, see interrupt.ts).
+    // Let signal handlers run now and then, so Ctrl-C stops a long parse promptly (see interrupt.ts).
     if (i % 50 === 49) await yieldToEventLoop();
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes });
     if (!('text' in read)) {

@@ -51,23 +51,13 @@ export function readSourceText(absPath: string, options: ReadSourceOptions = {})
       },
     };
   }
-  // The byte order mark is dropped; nothing else changes. Buffer decoding is the fast path; only a text that holds
-  // U+FFFD is checked strictly (it may be an invalid byte sequence, or a real U+FFFD written in the source).
+  // The byte order mark is dropped; nothing else changes.
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const text = bytes.toString('utf8', hasBom ? 3 : 0);
-  const invalidLine = text.includes('\ufffd') ? getFirstInvalidLine(bytes, text) : undefined;
-  return invalidLine === undefined ? { text } : { text, notice: toNotUtf8(file, invalidLine) };
-}
-
-/** The line of the first byte sequence that is not UTF-8 (decoded as U+FFFD), or undefined when all of it is. */
-function getFirstInvalidLine(bytes: Uint8Array, text: string): number | undefined {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return undefined;
-  } catch {
-    const index = text.indexOf('\ufffd');
-    return index < 0 ? undefined : text.slice(0, index).split('\n').length;
-  }
+  if (isUtf8(bytes)) return { text };
+  // A few bytes that are not UTF-8 (a comment saved in Latin-1): read as U+FFFD, with a notice at the first.
+  const index = text.indexOf('\ufffd');
+  return index < 0 ? { text } : { text, notice: toNotUtf8(file, text.slice(0, index).split('\n').length) };
 }
 
 function toNotUtf8(file: string, line: number): Diagnostic {
