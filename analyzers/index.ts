@@ -1,5 +1,6 @@
 import type { IacAnalyzer, SdkDetector } from '../src/types/analyzers.js';
 import type { ContextCollector } from '../src/summarize/walk.js';
+import { cdk } from './iac/cdk.js';
 import { cloudformation } from './iac/cloudformation.js';
 import { serverless } from './iac/serverless.js';
 import { terraform } from './iac/terraform.js';
@@ -32,7 +33,7 @@ export function getSdkMethodNames(): Set<string> {
 }
 
 /** The one list of IaC analyzers. Each decides with `matches` whether a discovered file is its format. */
-export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation, terraform];
+export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation, terraform, cdk];
 
 /** Pattern analyzers' hooks into the single walk of each source file (retry loops, fan-outs, ...). */
 export const CONTEXT_COLLECTORS: readonly ContextCollector[] = [];

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './types/diagnostics.js';
 
@@ -46,8 +47,9 @@ export function readSourceText(absPath: string, options: ReadSourceOptions = {})
       },
     };
   }
-  // TextDecoder drops a leading BOM (Buffer#toString would keep it as U+FEFF).
-  return { text: new TextDecoder('utf-8').decode(bytes) };
+  // The byte order mark is dropped; nothing else changes.
+  const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return { text: bytes.toString('utf8', hasBom ? 3 : 0) };
 }
 
 /** Why the bytes do not look like UTF-8 text, or undefined when they do. */
@@ -56,6 +58,8 @@ export function getBinaryReason(bytes: Uint8Array): string | undefined {
   if (hasUtf16Bom(sample)) return 'it is UTF-16 encoded';
   if (sample.includes(0)) return 'it contains NUL bytes';
   if (sample.length === 0) return undefined;
+  // Almost every file is valid UTF-8: a native check, before counting undecodable characters.
+  if (isUtf8(bytes)) return undefined;
   // stream: true keeps a multi-byte character cut at the end of the sample from counting as invalid.
   const decoded = new TextDecoder('utf-8').decode(sample, { stream: true });
   let invalid = 0;

@@ -52,7 +52,7 @@ export function isJsonText(file: string, text: string): boolean {
 export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   const errorCode = options.json ? 'json-error' : 'yaml-error';
   const source = options.json ? blankJsonComments(text) : text;
-  const depth = getBracketDepth(source);
+  const depth = getDeeper(getBracketDepth(source), options.json ? undefined : getIndentDepth(source));
   if (depth.depth > options.limits.maxDepth) {
     // Checked before parsing: very deep flow nesting exhausts the parser itself.
     return failed(tooDeep(options, depth.line));
@@ -105,7 +105,7 @@ function tooDeep(options: ParseYamlOptions, line: number | undefined): Diagnosti
     message: `Nesting deeper than ${options.limits.maxDepth} levels; the file is not read`,
     file: options.file,
     line,
-    hint: 'Raise limits.maxDepth if this file is legitimate.',
+    hint: 'Raise --max-depth if this file is legitimate.',
   };
 }
 
@@ -287,11 +287,41 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
+type Depth = { depth: number; line: number };
+
+function getDeeper(a: Depth, b: Depth | undefined): Depth {
+  return b && b.depth > a.depth ? b : a;
+}
+
+/**
+ * The deepest block nesting by indentation (each line more indented than the one it belongs to opens a level) and
+ * the line where it is reached: the YAML parser recurses per level, so a few thousand levels exhaust its stack.
+ * Block scalars can only over-count, and only when their lines keep indenting further.
+ */
+function getIndentDepth(text: string): Depth {
+  const open: number[] = [];
+  let max = 0;
+  let maxLine = 1;
+  let line = 0;
+  for (const content of text.split('\n')) {
+    line++;
+    const indent = content.search(/[^ ]/);
+    if (indent < 0 || content[indent] === '#' || content[indent] === '\r') continue;
+    while (open.length > 0 && open[open.length - 1] >= indent) open.pop();
+    open.push(indent);
+    if (open.length > max) {
+      max = open.length;
+      maxLine = line;
+    }
+  }
+  return { depth: max, line: maxLine };
+}
+
 /**
  * The deepest `[`/`{` nesting in the text and the line where it is reached. Quotes are not tracked, which can only
  * over-count (brackets inside strings) — harmless with any realistic limit.
  */
-function getBracketDepth(text: string): { depth: number; line: number } {
+function getBracketDepth(text: string): Depth {
   let depth = 0;
   let max = 0;
   let line = 1;
