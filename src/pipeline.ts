@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
 import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
@@ -61,7 +61,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
   const summaries = new Map<string, FileSummary>();
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
   codeFiles.forEach((file, i) => {
     if (i % 200 === 0) progress('parsing', i, codeFiles.length);
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
@@ -78,7 +78,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
   diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
   const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
