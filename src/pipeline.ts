@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
@@ -58,7 +58,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
   // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
   const code = await readCode(root, codeFiles, { summarize: summarizeOptions, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
   const summaries = code.summaries;
@@ -76,7 +76,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     getWorkspacePackages(files, reader, diagnostics),
     getPathAliases(files, reader, diagnostics),
   );
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
   diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
 
