@@ -25,6 +25,7 @@ export interface ReadCodeOptions {
 export function readCode(root: string, files: readonly DiscoveredFile[], options: ReadCodeOptions): CodeResult {
   const out: CodeResult = { summaries: new Map(), diagnostics: [], iacTexts: new Map() };
   const maxFileBytes = options.summarize.limits.maxFileBytes;
+  const summarize = options.summarize;
   files.forEach((file, i) => {
     if (i % 200 === 0) options.onProgress?.(i, files.length);
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes });
@@ -33,7 +34,7 @@ export function readCode(root: string, files: readonly DiscoveredFile[], options
       return;
     }
     if (isIacCandidate(file.path, read.text)) out.iacTexts.set(file.path, read.text);
-    const summary = summarizeFile(file.path, read.text, options.summarize);
+    const summary = summarizeFile(file.path, read.text, summarize);
     out.diagnostics.push(...summary.diagnostics);
     out.summaries.set(file.path, summary);
   });

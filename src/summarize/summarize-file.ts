@@ -1,6 +1,7 @@
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Diagnostic } from '../types/diagnostics.js';
 import type { CallRecord, FileSummary, Sym } from '../types/summary.js';
+import { compactSummary } from './compact.js';
 import { parseSource } from './parse.js';
 import { SummaryState } from './state.js';
 import { or } from './to-sym.js';
@@ -19,7 +20,7 @@ export interface SummarizeOptions {
 export function summarizeFile(file: string, text: string, options: SummarizeOptions): FileSummary {
   const parsed = parseSource(file, text);
   const state = new SummaryState(file, text, 8, options.textKeys);
-  if (!parsed.ast) return state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics });
+  if (!parsed.ast) return compactSummary(state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics }));
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   try {
     walkProgram(parsed.ast.program, state, options.collectors);
@@ -54,7 +55,7 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   }
   state.callNodes.clear();
   pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs)]);
-  return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
+  return compactSummary(state.toSummary({ moduleRefs, ownerRefs, diagnostics }));
 }
 
 /** `let url; if (x) url = A; else url = B;` — a variable assigned after its declaration may hold any of its values. */
