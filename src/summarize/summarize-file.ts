@@ -102,6 +102,8 @@ function getRootRef(sym: Sym): Sym | undefined {
 function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: ReadonlySet<string>): boolean {
   const callee = call.callee;
   if (callee.k === 'get' && sdkMethods.has(callee.prop)) return true;
+  // `this.items.get(id)` with `items = new Map()`: a method of a built-in value never leads anywhere.
+  if (callee.k === 'get' && isBuiltinValue(callee.obj, state, 0)) return false;
   const root = getRootRef(callee);
   if (!root) return false;
   if (root.k === 'import' || root.k === 'fn') return true;
@@ -111,6 +113,57 @@ function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: R
   if (!found) return false;
   const kind = found.value.k;
   return kind === 'fn' || kind === 'import' || kind === 'obj' || kind === 'new' || kind === 'call' || found.scope === 0;
+}
+
+/** Constructors and namespaces of the language and of Node: their values' methods run no project or SDK code. */
+const BUILTINS = new Set([
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Date', 'Promise', 'Error', 'TypeError', 'RangeError', 'RegExp',
+  'URL', 'URLSearchParams', 'Object', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Math', 'JSON', 'Intl',
+  'Buffer', 'TextEncoder', 'TextDecoder', 'AbortController', 'console',
+]);
+
+/**
+ * Whether a value is, as far as this file shows, a literal or an instance of a built-in (`new Map()`, `[]`,
+ * `Object.keys(x)`), followed through local bindings and the fields of local objects and classes (`this.items`).
+ */
+function isBuiltinValue(sym: Sym, state: SummaryState, depth: number): boolean {
+  if (depth > 6) return false;
+  switch (sym.k) {
+    case 'str':
+    case 'num':
+    case 'bool':
+    case 'cat':
+    case 'arr':
+      return true;
+    case 'new':
+    case 'call': {
+      const root = getRootRef(sym.callee);
+      return root?.k === 'ref' && BUILTINS.has(root.name) && state.lookup(root.name, root.scope) === undefined;
+    }
+    case 'ref': {
+      const found = state.lookup(sym.name, sym.scope);
+      if (!found) return BUILTINS.has(sym.name);
+      return isBuiltinValue(found.value, state, depth + 1);
+    }
+    case 'get': {
+      const owner = getLocalObject(sym.obj, state, depth + 1);
+      const prop = owner?.props.findLast((candidate) => candidate.key === sym.prop);
+      return prop !== undefined && isBuiltinValue(prop.value, state, depth + 1);
+    }
+    case 'or':
+      return sym.options.length > 0 && sym.options.every((option) => isBuiltinValue(option, state, depth + 1));
+    default:
+      return false;
+  }
+}
+
+/** The object literal or class a value names in this file, if it is one (`this` in a method is its class). */
+function getLocalObject(sym: Sym, state: SummaryState, depth: number): (Sym & { k: 'obj' }) | undefined {
+  if (depth > 6) return undefined;
+  if (sym.k === 'obj') return sym;
+  if (sym.k !== 'ref') return undefined;
+  const found = state.lookup(sym.name, sym.scope);
+  return found ? getLocalObject(found.value, state, depth + 1) : undefined;
 }
 
 /**
