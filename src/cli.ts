@@ -61,6 +61,8 @@ Exit codes: 0 done, 1 done with findings (input not fully analysed), 2 usage err
     .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
     .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
     .option('--no-progress', 'no progress indicator on standard error')
+    .option('--cache-dir <dir>', 'keep the per-file cache here (default: the user cache folder, e.g. ~/.cache/lambda2sfn)')
+    .option('--no-cache', 'neither read nor write the cache: parse every file')
     .addHelpText(
       'after',
       `
