@@ -1,3 +1,4 @@
+import type { DeploySettings } from './deploy.js';
 import type { Graph } from './graph.js';
 import type { Plan } from './plan.js';
 
@@ -12,6 +13,10 @@ export interface GeneratorOptions {
   root?: string;
   /** The Graph the plan was built from, when the command has it (the report's before diagrams). */
   graph?: Graph;
+  /** How the deployables are written (format, logging, tracing, triggers); the IaC and IAM generators need it. */
+  deploy?: DeploySettings;
+  /** What the generators that ran before this one wrote (the serverless generator inlines the ASL it finds there). */
+  files?: readonly GeneratedFile[];
 }
 
 /** One output format: a pure function of the plan (generators/index.ts lists them all). */
