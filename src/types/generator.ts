@@ -11,6 +11,10 @@ export interface GeneratedFile {
 export interface GeneratorOptions {
   /** The analysed folder (absolute), for generators that read the original sources (refactored handlers). */
   root?: string;
+  /** The folder of the plan file: with the plan's `sourceRoot`, the analysed folder when `root` is not given. */
+  planDir?: string;
+  /** Also write a unified diff of each refactored handler against its original (`--diff`). */
+  diff?: boolean;
   /** The Graph the plan was built from, when the command has it (the report's before diagrams). */
   graph?: Graph;
   /** How the deployables are written (format, logging, tracing, triggers); the IaC and IAM generators need it. */
