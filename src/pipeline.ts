@@ -17,6 +17,8 @@ import type { FileSummary } from './types/summary.js';
 
 export interface AnalyzeOptions {
   limits?: Partial<AnalysisLimits>;
+  /** More gitignore-style patterns to skip (`--ignore`), relative to the root. */
+  ignore?: string[];
   /** Called as the run moves through its stages, for a progress indicator. */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -47,7 +49,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
-  const discovered = await discoverFiles(root, { limits });
+  const discovered = await discoverFiles(root, { limits, extraIgnores: options.ignore });
   progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
@@ -57,7 +59,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
   const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
-  const code = readCode(root, codeFiles, { summarize: summarizeOptions, onProgress: (done, total) => progress('parsing', done, total) });
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
   const summaries = code.summaries;
 

@@ -22,21 +22,28 @@ export interface ReadCodeOptions {
  * Code files → one summary each: every file is read once, parsed and walked once, and only its summary is kept.
  * Unreadable, oversized and binary files become diagnostics.
  */
-export function readCode(root: string, files: readonly DiscoveredFile[], options: ReadCodeOptions): CodeResult {
+export async function readCode(root: string, files: readonly DiscoveredFile[], options: ReadCodeOptions): Promise<CodeResult> {
   const out: CodeResult = { summaries: new Map(), diagnostics: [], iacTexts: new Map() };
   const maxFileBytes = options.summarize.limits.maxFileBytes;
-  files.forEach((file, i) => {
+  for (const [i, file] of files.entries()) {
     if (i % 200 === 0) options.onProgress?.(i, files.length);
+    // Let signal handlers run now and then, so Ctrl-C stops a long parse promptly (see interrupt.ts).
+    if (i % 50 === 49) await yieldToEventLoop();
     const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes });
-    if ('diagnostic' in read) {
+    if (!('text' in read)) {
       out.diagnostics.push(read.diagnostic);
-      return;
+      continue;
     }
+    if (read.notice) out.diagnostics.push(read.notice);
     if (isIacCandidate(file.path, read.text)) out.iacTexts.set(file.path, read.text);
     const summary = summarizeFile(file.path, read.text, options.summarize);
     out.diagnostics.push(...summary.diagnostics);
     out.summaries.set(file.path, summary);
-  });
+  }
   options.onProgress?.(files.length, files.length);
   return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

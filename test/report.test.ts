@@ -3,6 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReport, type ReportInput } from '../generators/report/index.js';
 import { analyze } from '../src/pipeline.js';
+import { proposePlan } from '../src/propose/index.js';
+import { validatePlanAsl } from '../src/validate/validate-plan-outputs.js';
 import { createSourceLineReader } from '../src/source-lines.js';
 import type { Graph } from '../src/types/graph.js';
 import { REPO } from './helpers/run-cli.js';
@@ -42,6 +44,17 @@ describe('report (Markdown golden files)', () => {
     const dir = path.join(CASES, 'orders-sample-plan');
     const [markdown] = await renderReport(toInput(graph, dir, { plan: buildSamplePlan() }), { formats: ['md'] });
     expectGolden(path.join(dir, 'report.md'), markdown!.contents);
+  });
+
+  it('renders the orders example with the plan propose makes (defaults) and its ASL validated', async () => {
+    const dir = path.join(CASES, 'orders-proposed-plan');
+    const entries = graph.chains.map((chain) => chain.entry);
+    const { plan } = await proposePlan({ graph, root: ORDERS, sourceRoot: '.', toolVersion: '0.1.0', entries, sources: { flags: new Map() } });
+    const validation = await validatePlanAsl(plan);
+    expect(validation.every((item) => item.valid), JSON.stringify(validation)).toBe(true);
+    const [markdown] = await renderReport(toInput(graph, dir, { plan, validation }), { formats: ['md'] });
+    expectGolden(path.join(dir, 'report.md'), markdown!.contents);
+    expect(markdown!.contents).toContain('| `statemachines/place-order.asl.json` |');
   });
 
   it('renders the orders example without a plan, saying what did not run', async () => {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { createSourceLineReader } from '../../src/source-lines.js';
 import type { GeneratedFile, Generator } from '../../src/types/generator.js';
 import type { ReportInput } from '../../src/types/report.js';
 import { buildReport } from './build-report.js';
@@ -31,11 +33,21 @@ export async function renderReport(input: ReportInput, options: RenderReportOpti
 }
 
 /**
- * The report as a generator of the registry: `migrate` passes what the other stages produced in `options.report`
- * (the Graph at least); the plan is the generator's own argument.
+ * The report as a generator of the registry. It needs the Graph (`options.graph`); `migrate` passes what the other
+ * stages produced in `options.report` (validation, lint, simulation, handlers, cost assumptions, `sourceLink`), so
+ * run it last.
  */
-export const report: Generator<{ report: Omit<ReportInput, 'plan'> }> = {
+export const report: Generator = {
   id: 'report',
   description: 'the migration report: report.md (Mermaid) and a self-contained report.html',
-  generate: (plan, options) => renderReport({ ...options.report, plan }),
+  generate: (plan, options) => {
+    if (options.graph === undefined) throw new Error('the report generator needs the Graph (options.graph)');
+    return renderReport({
+      title: options.root === undefined ? 'lambda2sfn' : path.basename(options.root),
+      ...(options.root === undefined ? {} : { getSourceLine: createSourceLineReader(options.root) }),
+      ...options.report,
+      graph: options.graph,
+      plan,
+    });
+  },
 };

@@ -9,7 +9,7 @@ import { readPlanFile } from '../plan-file.js';
 import { createProgress } from '../progress.js';
 import { createSourceLineReader } from '../source-lines.js';
 import type { Plan } from '../types/plan.js';
-import { writeFileAtomic } from '../write-output.js';
+import { writeOutputFiles } from '../write-output.js';
 import { getExitCode, getRootOrThrow } from './analyze.js';
 
 export interface ReportCommandOptions {
@@ -36,7 +36,7 @@ export async function runReport(dir: string | undefined, options: ReportCommandO
   const formats = parseFormats(options.format);
   const outDir = path.resolve(options.out);
   const targets = formats.map((format) => path.join(outDir, format === 'md' ? 'report.md' : 'report.html'));
-  // Refuse before writing anything, so that a run never leaves one new file next to one old one.
+  // Refused before the analysis, to fail fast; writeOutputFiles checks again before writing anything.
   const existing = targets.find((target) => existsSync(target));
   if (existing && !options.force) throw new UsageError(`${path.relative(process.cwd(), existing) || existing} already exists`, 'pass --force to replace it, or choose another --out folder');
 
@@ -44,20 +44,20 @@ export async function runReport(dir: string | undefined, options: ReportCommandO
   const { graph } = await analyze(root, { onProgress: progress.update });
   progress.done();
   const { renderReport } = await import('../../generators/report/index.js');
+  // A plan's ASL is rendered in memory and validated, so the report says whether what `migrate` writes is valid.
+  const validation = plan ? await (await import('../validate/validate-plan-outputs.js')).validatePlanAsl(plan) : undefined;
   const files = await renderReport(
     {
       title: path.basename(root),
       graph,
-      ...(plan ? { plan } : {}),
+      ...(plan ? { plan, validation } : {}),
       cost: toCostOverrides(options),
       sourceLink: toPosix(path.relative(outDir, root)) || '.',
       getSourceLine: createSourceLineReader(root),
     },
     { formats },
   );
-  for (const file of files) {
-    const target = path.join(outDir, file.path);
-    writeFileAtomic(target, file.contents, { force: options.force });
+  for (const target of writeOutputFiles(outDir, files, { force: options.force })) {
     streams.stderr.write(`lambda2sfn: wrote ${path.relative(process.cwd(), target) || target}\n`);
   }
   return getExitCode(graph);

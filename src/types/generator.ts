@@ -1,14 +1,26 @@
+import type { Graph } from './graph.js';
 import type { Plan } from './plan.js';
+import type { ReportInput } from './report.js';
 
-/** A file a generator writes, relative to the output folder; `src/write-output.ts` alone puts it on disk. */
+/** A file a generator writes, relative to the output folder (POSIX separators). `src/write-output.ts` alone touches the disk. */
 export interface GeneratedFile {
   path: string;
   contents: string;
 }
 
-/** An output format: a pure function of the plan (and what its options carry) to files. */
-export interface Generator<Options = Record<string, unknown>> {
+export interface GeneratorOptions {
+  /** The analysed folder (absolute), for generators that read the original sources (refactored handlers). */
+  root?: string;
+  /** The Graph the plan was built from, when the command has it (the report's before diagrams). */
+  graph?: Graph;
+  /** For the report: what the other stages produced (validation, lint, simulation, handlers), cost assumptions, and the link from the output folder to the sources. */
+  report?: Omit<Partial<ReportInput>, 'graph' | 'plan'>;
+}
+
+/** One output format: a pure function of the plan (generators/index.ts lists them all). */
+export interface Generator {
+  /** Also the name used on the command line (`--only asl`). */
   id: string;
   description: string;
-  generate(plan: Plan, options: Options): GeneratedFile[] | Promise<GeneratedFile[]>;
+  generate(plan: Plan, options: GeneratorOptions): GeneratedFile[] | Promise<GeneratedFile[]>;
 }

@@ -1,3 +1,4 @@
+import { getAslPath } from '../../asl.js';
 import { toCountText } from '../../../src/format/graph-facts.js';
 import type { ChainAssessment } from '../../../src/assess/assess-chains.js';
 import type { Chain } from '../../../src/types/graph.js';
@@ -68,7 +69,7 @@ function buildWorkflow(context: ReportContext, workflow: WorkflowPlan): Block[] 
       'Workflow ',
       code(workflow.name),
       ` (${workflow.type}, ${workflow.queryLanguage}), written to `,
-      code(`${workflow.name}.asl.json`),
+      code(getAslPath(workflow)),
       `: ${states.length} states.`,
     ),
     { kind: 'diagram', title: `${workflow.name} (${workflow.type}): dashed arrows are error paths (Catch)`, mermaid: toMermaidFlow(diagram), dot: toDotFlow(diagram, workflow.name) },
