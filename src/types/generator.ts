@@ -1,3 +1,4 @@
+import type { DeploySettings } from './deploy.js';
 import type { Graph } from './graph.js';
 import type { Plan } from './plan.js';
 import type { ReportInput } from './report.js';
@@ -15,6 +16,10 @@ export interface GeneratorOptions {
   graph?: Graph;
   /** For the report: what the other stages produced (validation, lint, simulation, handlers), cost assumptions, and the link from the output folder to the sources. */
   report?: Omit<Partial<ReportInput>, 'graph' | 'plan'>;
+  /** How the deployables are written (format, logging, tracing, triggers); the IaC and IAM generators need it. */
+  deploy?: DeploySettings;
+  /** What the generators that ran before this one wrote (the serverless generator inlines the ASL it finds there). */
+  files?: readonly GeneratedFile[];
 }
 
 /** One output format: a pure function of the plan (generators/index.ts lists them all). */

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
@@ -20,11 +21,14 @@ export interface RunCliOptions {
   timeout?: number;
 }
 
+/** The user cache folder the CLI sees in tests: its own, so test runs leave nothing in the home folder. */
+const TEST_CACHE_HOME = path.join(os.tmpdir(), 'lambda2sfn-test-cache');
+
 /** Run the built CLI as a user would, without a terminal and without colour. */
 export function runCli(args: string[], options: RunCliOptions = {}): CliResult {
   const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd ?? REPO,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: TEST_CACHE_HOME, ...options.env },
     encoding: 'utf8',
     timeout: options.timeout ?? 60_000,
     maxBuffer: 64 * 1024 * 1024,
@@ -39,7 +43,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): CliResult {
  */
 export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: TEST_CACHE_HOME, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
