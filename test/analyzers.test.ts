@@ -7,6 +7,8 @@ import { compareExpectations, readExpectedBlock, type Expectations } from './hel
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 /** Folders of whole-graph cases: detectors, resolution paths, bad input. IaC analyzers have their own tests. */
 const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'http-call', 'resolve', 'robustness'];
+/** Pattern analyzers: the same whole-graph cases, with the expected annotations of each edge. */
+const PATTERN_CASE_GROUPS = ['retry-loop', 'retry-library', 'sdk-client-retry', 'fan-out', 'condition', 'compensation', 'result-use', 'payload'];
 
 function listCases(group: string): string[] {
   const dir = path.join(FIXTURES, 'analyzers', group);
@@ -17,7 +19,7 @@ function listCases(group: string): string[] {
     .sort();
 }
 
-for (const group of GRAPH_CASE_GROUPS) {
+for (const group of [...GRAPH_CASE_GROUPS, ...PATTERN_CASE_GROUPS]) {
   describe(`analyzers/${group}`, () => {
     for (const name of listCases(group)) {
       const caseDir = path.join(FIXTURES, 'analyzers', group, name);

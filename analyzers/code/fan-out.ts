@@ -296,7 +296,8 @@ function getLimitOf(callee: Node, state: SummaryState): Pick<FanOutData, 'concur
   const maker = state.lookup(binding.callee.name, binding.callee.scope)?.value;
   if (maker?.k !== 'import' || maker.source !== 'p-limit') return undefined;
   const concurrency = binding.args[0] ?? { k: 'unknown', text: 'no limit given' };
-  return { concurrency, limitText: `${binding.callee.name}(${concurrency.k === 'num' ? concurrency.v : '…'})` };
+  const shown = concurrency.k === 'num' ? String(concurrency.v) : concurrency.k === 'ref' ? concurrency.name : '…';
+  return { concurrency, limitText: `${binding.callee.name}(${shown})` };
 }
 
 /** The scope the loop declares its variable in: the body block's parent scope (the block has just opened its own). */
@@ -311,7 +312,7 @@ function enterForOf(node: Node & { type: 'ForOfStatement' }, elementScope: numbe
   const element = node.left.type === 'VariableDeclaration' ? state.textOf(node.left.declarations[0]?.id ?? node.left, 60) : state.textOf(node.left, 60);
   if (right.type === 'CallExpression' && CHUNK_NAMES.test(getCalleeName(right.callee) ?? '') && right.arguments.length >= 2) {
     const [collection, size] = right.arguments as Node[];
-    return record({ kind: 'batch', column, text, collection: state.textOf(collection), collectionSym: toSym(collection, state), element, elementScope, size: toSym(size, state), fn: state.fn }, line);
+    return record({ kind: 'batch', combinator: 'for-of', column, text, collection: state.textOf(collection), collectionSym: toSym(collection, state), element, elementScope, size: toSym(size, state), fn: state.fn }, line);
   }
   return dropUnlessAwaited(
     record(
@@ -336,7 +337,7 @@ function enterIndexLoop(node: Node & { type: 'ForStatement' }, state: SummarySta
   const collection = state.textOf(collectionNode);
   const update = node.update ? unwrapTypes(node.update) : undefined;
   if (update?.type === 'AssignmentExpression' && update.operator === '+=') {
-    return record({ kind: 'batch', column, text, collection, collectionSym: toSym(collectionNode, state), element: `${collection}.slice(${index.name}, …)`, size: toSym(update.right, state), fn: state.fn }, line);
+    return record({ kind: 'batch', combinator: 'for', column, text, collection, collectionSym: toSym(collectionNode, state), element: `${collection}.slice(${index.name}, …)`, size: toSym(update.right, state), fn: state.fn }, line);
   }
   return dropUnlessAwaited(
     record(

@@ -131,6 +131,12 @@ function readElementFields(chain: EdgeChain, at: number, marker: ElementMarker, 
       for (const item of sym.items) visit(item, depth + 1);
       return;
     }
+    if (sym.k === 'call' || sym.k === 'new') {
+      // `JSON.stringify({ customerId: customer.id })`, `new SendMessageCommand({...})`: the fields read inside.
+      for (const arg of sym.args) visit(arg, depth + 1);
+      if (sym.callee.k === 'get') visit(sym.callee.obj, depth + 1);
+      return;
+    }
     const origin = traceOrigin(sym, call.env, context);
     if (origin.source !== 'element') return;
     const field = origin.path ? origin.path.join('.') : '';
