@@ -4,6 +4,9 @@ import { addFinding, addRetryRules, ask, getEdgeEvidence, registerResource, type
 import { buildFunctionFlow } from './function-flow.js';
 import { toPascalCase } from './naming.js';
 
+/** A direct service call (send, publish, put, start) answers within seconds; past this, something is wrong. */
+const SERVICE_CALL_TIMEOUT = 30;
+
 /** Where a hop sits: `tail` when nothing follows it in its sequence, so its output may become the state. */
 export interface HopOptions {
   tail: boolean;
@@ -134,6 +137,7 @@ function buildSend(ctx: FlowContext, edge: GraphEdge | undefined, queue: GraphNo
     resource: queue.id,
     parameters: { QueueUrl: `\${${resource.placeholder}}`, 'MessageBody.$': cursor.input },
     result: { resultPath: null },
+    timeoutSeconds: SERVICE_CALL_TIMEOUT,
     retry: [],
     catch: [],
   };
@@ -214,6 +218,7 @@ function buildPublish(ctx: FlowContext, edge: GraphEdge, hub: GraphNode, cursor:
       ? { TopicArn: `\${${resource.placeholder}}`, 'Message.$': cursor.input }
       : { Entries: [{ EventBusName: `\${${resource.placeholder}}`, Source: edge.from, DetailType: toPascalCase(edge.from), 'Detail.$': cursor.input }] },
     result: { resultPath: null },
+    timeoutSeconds: SERVICE_CALL_TIMEOUT,
     retry: [],
     catch: [],
   };
@@ -238,6 +243,7 @@ function buildStartExecution(ctx: FlowContext, edge: GraphEdge, machine: GraphNo
         ? { resultSelector: { 'Payload.$': '$.Output' }, resultPath: '$', outputPath: '$.Payload' }
         : { resultSelector: { 'Payload.$': '$.Output' }, resultPath: '$.result' }
       : { resultPath: null },
+    ...(waits ? {} : { timeoutSeconds: SERVICE_CALL_TIMEOUT }),
     retry: [],
     catch: [],
   };
