@@ -6,6 +6,8 @@ import { toPascalCase } from './naming.js';
 
 /** A direct service call (send, publish, put, start) answers within seconds; past this, something is wrong. */
 const SERVICE_CALL_TIMEOUT = 30;
+/** An Express execution runs at most five minutes. */
+const EXPRESS_MAX_SECONDS = 300;
 
 /** Where a hop sits: `tail` when nothing follows it in its sequence, so its output may become the state. */
 export interface HopOptions {
@@ -243,7 +245,8 @@ function buildStartExecution(ctx: FlowContext, edge: GraphEdge, machine: GraphNo
         ? { resultSelector: { 'Payload.$': '$.Output' }, resultPath: '$', outputPath: '$.Payload' }
         : { resultSelector: { 'Payload.$': '$.Output' }, resultPath: '$.result' }
       : { resultPath: null },
-    ...(waits ? {} : { timeoutSeconds: SERVICE_CALL_TIMEOUT }),
+    // StartSyncExecution only runs Express machines, which end within 5 minutes; for others the time is unknown.
+    ...(waits ? (edge.sdk?.operation === 'startSyncExecution' ? { timeoutSeconds: EXPRESS_MAX_SECONDS } : {}) : { timeoutSeconds: SERVICE_CALL_TIMEOUT }),
     retry: [],
     catch: [],
   };

@@ -13,7 +13,7 @@ async function npm(args: string[], cwd: string): Promise<string> {
     const { stdout } = await promisify(execFile)('npm', args, { cwd, encoding: 'utf8', timeout: 180_000, env, maxBuffer: 16 * 1024 * 1024 });
     return stdout;
   } catch (error) {
-    throw new Error(`npm ${args.join(' ')} failed:\n${(error as { stderr?: string }).stderr ?? String(error)}`);
+    throw new Error(`npm ${args.join(' ')} failed:\n${(error as { stderr?: string }).stderr ?? String(error)}`, { cause: error });
   }
 }
 

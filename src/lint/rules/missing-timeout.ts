@@ -12,6 +12,6 @@ export const missingTimeout: LintRule = {
         rule: 'missing-timeout',
         severity: 'warning' as const,
         state: path,
-        message: `no TimeoutSeconds: if ${String(state.Resource ?? 'the task')} hangs, the state waits until the execution times out (a Lambda timeout surfaces as States.TaskFailed, not States.Timeout)`,
+        message: `no TimeoutSeconds: if ${String(state.Resource ?? 'the task')} hangs, the state waits until the execution times out${String(state.Resource).includes('lambda') ? ' (and a Lambda timeout surfaces as States.TaskFailed, not States.Timeout)' : ''}`,
       })),
 };
