@@ -1,7 +1,7 @@
 import type { SdkDetector } from '../types/analyzers.js';
 import type { SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
-import type { FunctionDef, Inventory } from '../types/inventory.js';
+import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
 import { buildCallerIndex, type CallSite } from '../link/callers.js';
 import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
@@ -11,7 +11,7 @@ import type { ModuleResolver } from '../link/module-resolver.js';
 import { ReachIndex, computeReach } from '../link/reach.js';
 import { concatAll, toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
 import type { HttpClientDetector } from '../types/analyzers.js';
-import { bindEnvironment } from './bind-environment.js';
+import { bindEnvironment, type BoundPattern } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
 import { RouteIndex } from './resolve-http.js';
 
@@ -54,6 +54,7 @@ export function resolveCalls(
   const detector = new CallDetector(new SdkCallDetector(detectors, evaluator), new HttpCallDetector(httpClients, evaluator));
   const targets = new TargetIndex(inventory);
   const routes = new RouteIndex(inventory);
+  const parameters = inventory.parameters;
   const owners = getOwnersIndex(summaries, inventory, evaluator);
   let callers: Map<string, CallSite[]> | undefined;
   const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
@@ -73,8 +74,8 @@ export function resolveCalls(
         }
         for (const lambdaId of lambdas) {
           const fn = functionsById.get(lambdaId)!;
-          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, targets, evaluator, out);
-          else resolveHttpForFunction({ ...expansion, match }, fn, routes, evaluator, out);
+          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, { targets, parameters }, evaluator, out);
+          else resolveHttpForFunction({ ...expansion, match }, fn, { routes, parameters }, evaluator, out);
         }
       }
     }
@@ -185,7 +186,14 @@ function toExpansion(sdkSite: CallSite, match: CallMatch, chain: ChainLink[]): E
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
   for (const pattern of patterns) {
-    for (const part of pattern.parts) if (part.t === 'wild' && part.param) return part.param;
+    for (const part of pattern.parts) {
+      if (part.t === 'wild' && part.param) return part.param;
+      // `readParameter(name)`: a wrapper whose callers name the SSM parameter.
+      if (part.t === 'ssm') {
+        const inner = findParam([part.name]);
+        if (inner) return inner;
+      }
+    }
   }
   return undefined;
 }
@@ -208,7 +216,13 @@ function toLocation(site: CallSite): SourceLocation {
  * An HTTP call of function `fn`: its URL bound to the function's environment, then to the function serving the
  * route of an API of the IaC (an `http` edge), to an external endpoint, or left unresolved with the reason.
  */
-function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch }, fn: FunctionDef, routes: RouteIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+function resolveHttpForFunction(
+  expansion: Expansion & { match: HttpCallMatch },
+  fn: FunctionDef,
+  { routes, parameters }: { routes: RouteIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = { from: fn.id, kind: 'http' as const, file: site.file, line: site.call.line, column: site.call.column, target: expansion.targetText };
   const unresolved = (reason: string) => out.unresolved.push({ from: fn.id, kind: 'http', file: site.file, line: site.call.line, target: base.target, reason });
@@ -220,7 +234,7 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
   const missing: string[] = [];
   let resolvedAny = false;
   for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
+    const bound = bindEnvironment(pattern, fn, parameters);
     if ('missing' in bound) {
       missing.push(bound.missing);
       continue;
@@ -232,7 +246,7 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
       continue;
     }
     resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
     if ('external' in result) {
       const id = `external:http:${result.external}`;
@@ -249,7 +263,13 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
   }
 }
 
-function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+function resolveForFunction(
+  expansion: Expansion & { match: SdkCallMatch },
+  fn: FunctionDef,
+  { targets, parameters }: { targets: TargetIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = {
     from: fn.id,
@@ -276,7 +296,7 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
   const missing: string[] = [];
   let resolvedAny = false;
   for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
+    const bound = bindEnvironment(pattern, fn, parameters);
     if ('missing' in bound) {
       missing.push(bound.missing);
       continue;
@@ -288,7 +308,7 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
       continue;
     }
     resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:${match.sdk.service}:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external, service: match.sdk.service });
@@ -306,9 +326,10 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
   }
 }
 
-/** How the target was bound: through the environment, the function's own name, or a literal written at the call or in a constant. */
-function getResolution(viaEnvironment: boolean, pattern: StringPattern, text: string): Resolution {
-  if (viaEnvironment) return 'environment';
+/** How the target was bound: an SSM parameter, the environment, the function's own name, or a literal written at the call or in a constant. */
+function getResolution(bound: BoundPattern, pattern: StringPattern, text: string): Resolution {
+  if (bound.parameters) return 'parameter';
+  if (bound.envNames.length > 0) return 'environment';
   if (pattern.parts.some((part) => part.t === 'self')) return 'self';
   return /^(['"`]).*\1$/.test(text) && !text.includes('${') ? 'literal' : 'constant';
 }
