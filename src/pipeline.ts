@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
-import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
+import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
+import { readCode } from './read-code.js';
 import { readInfrastructure } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
-import { createRootReader } from './root-reader.js';
-import { summarizeFile } from './summarize/summarize-file.js';
+import { readConfigJson } from './read-config-json.js';
+import { createRootReader, type DiagnosingRootReader } from './root-reader.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
@@ -16,6 +17,8 @@ import type { FileSummary } from './types/summary.js';
 
 export interface AnalyzeOptions {
   limits?: Partial<AnalysisLimits>;
+  /** More gitignore-style patterns to skip (`--ignore`), relative to the root. */
+  ignore?: string[];
   /** Called as the run moves through its stages, for a progress indicator. */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -28,7 +31,7 @@ export interface Analysis {
   graph: Graph;
 }
 
-/** The analyze pipeline: discover → IaC → Inventory; code → summaries; resolve → Graph. Reads only; runs nothing. */
+/** The analyze pipeline: discover; code → summaries; IaC → Inventory; resolve → Graph. Reads only; runs nothing. */
 export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const root = path.resolve(rootDir);
   const limits: AnalysisLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -46,39 +49,35 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
-  const discovered = await discoverFiles(root, { limits });
+  const discovered = await discoverFiles(root, { limits, extraIgnores: options.ignore });
   progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
   const reader = createRootReader(root, limits.maxFileBytes);
 
-  // 2. IaC files → Inventory.
-  const infrastructure = await readInfrastructure(files, reader, limits);
+  // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
+  // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
+  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, onProgress: (done, total) => progress('parsing', done, total) });
+  diagnostics.push(...code.diagnostics);
+  const summaries = code.summaries;
+
+  // 3. IaC files → Inventory.
+  const infrastructure = await readInfrastructure(files, reader, limits, code.iacTexts);
   diagnostics.push(...infrastructure.diagnostics);
   progress('reading infrastructure', 1, 1);
   const inventory = buildInventory(infrastructure.fragments);
 
-  // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
-  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summaries = new Map<string, FileSummary>();
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
-  codeFiles.forEach((file, i) => {
-    if (i % 200 === 0) progress('parsing', i, codeFiles.length);
-    const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
-    if ('diagnostic' in read) {
-      diagnostics.push(read.diagnostic);
-      return;
-    }
-    const summary = summarizeFile(file.path, read.text, summarizeOptions);
-    diagnostics.push(...summary.diagnostics);
-    summaries.set(file.path, summary);
-  });
-  progress('parsing', codeFiles.length, codeFiles.length);
-
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
   diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
-  const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
+  const resolver = new ModuleResolver(
+    new Set(summaries.keys()),
+    getWorkspacePackages(files, reader, diagnostics),
+    getPathAliases(files, reader, diagnostics),
+  );
   const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
+  diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
@@ -87,42 +86,29 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   return { root, files, inventory, summaries, graph };
 }
 
-function getWorkspacePackages(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): WorkspacePackage[] {
+function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
   for (const file of files) {
     if (path.posix.basename(file.path) !== 'package.json') continue;
-    const manifest = parseJson(reader.readText(file.path));
-    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest);
+    const manifest = readConfigJson(reader, file.path);
+    diagnostics.push(...manifest.diagnostics);
+    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest.value);
     if (pkg) packages.push(pkg);
   }
   // Deeper folders first, so a nested package wins over the repository root's own name.
   return packages.sort((a, b) => b.dir.length - a.dir.length);
 }
 
-function getPathAliases(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): PathAlias[] {
+function getPathAliases(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): PathAlias[] {
   const aliases: PathAlias[] = [];
   for (const file of files) {
     if (!/(^|\/)tsconfig(\..+)?\.json$/.test(file.path)) continue;
-    const config = parseJson(reader.readText(file.path)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const read = readConfigJson(reader, file.path);
+    diagnostics.push(...read.diagnostics);
+    const config = read.value as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
     const paths = config?.compilerOptions?.paths;
     if (!paths || typeof paths !== 'object') continue;
     aliases.push({ dir: path.posix.dirname(file.path), baseUrl: config.compilerOptions?.baseUrl ?? '.', paths });
   }
   return aliases;
 }
-
-/** JSON as people write it in config files: comments and trailing commas allowed. */
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
-      return JSON.parse(stripped.replace(/,(\s*[}\]])/g, '$1'));
-    } catch {
-      return undefined;
-    }
-  }
-}
-

@@ -16,6 +16,7 @@ export interface AnalyzeCommandOptions {
   maxFileSize?: number;
   maxDepth?: number;
   maxYamlAliases?: number;
+  ignore?: string[];
   progress: boolean;
 }
 
@@ -27,7 +28,7 @@ export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, st
   if (options.maxDepth) limits.maxDepth = options.maxDepth;
   if (options.maxYamlAliases) limits.maxYamlAliases = options.maxYamlAliases;
   const progress = createProgress(streams.stderr, options.progress);
-  const { graph } = await analyze(root, { limits, onProgress: progress.update });
+  const { graph } = await analyze(root, { limits, ignore: options.ignore, onProgress: progress.update });
   progress.done();
   const output = renderGraph(graph, options.format, { title: path.basename(root) });
   if (options.output) {

@@ -1,5 +1,5 @@
 import type { SdkDetector } from '../types/analyzers.js';
-import type { SourceLocation } from '../types/diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
 import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
@@ -20,6 +20,8 @@ export interface ResolvedCalls {
   externals: GraphNode[];
   unresolved: UnresolvedTarget[];
   unreached: UnreachedCall[];
+  /** Wrapper call paths that were not all followed (see MAX_EXPANSIONS). */
+  diagnostics: Diagnostic[];
 }
 
 /** An SDK call or an HTTP call found in the code. */
@@ -35,7 +37,12 @@ interface Expansion {
   targetText: string;
 }
 
-const MAX_CALLERS = 32;
+/**
+ * Call paths followed through wrappers for one SDK call, in all. A shared helper in a monorepo has thousands of
+ * callers, each a call site of its own, so the bound is on the total (paths multiply with each wrapper level); a
+ * call that reaches it gets a diagnostic instead of silently losing edges.
+ */
+const MAX_EXPANSIONS = 10_000;
 const MAX_WRAPPER_DEPTH = 4;
 
 /**
@@ -59,12 +66,14 @@ export function resolveCalls(
   let callers: Map<string, CallSite[]> | undefined;
   const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
   const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
-  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [] };
+  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
 
-  const context: ExpandContext = { detector, evaluator, getCallers };
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
-      for (const expansion of expand({ file, call }, [], context, 0)) {
+      const context: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
+      const expansions = expand({ file, call }, [], context, 0);
+      if (context.exhausted) out.diagnostics.push(toTooManyPaths(file, call.line, call.column));
+      for (const expansion of expansions) {
         const { site } = expansion;
         const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
         const { match } = expansion;
@@ -135,6 +144,21 @@ interface ExpandContext {
   detector: CallDetector;
   evaluator: Evaluator;
   getCallers: (key: string) => CallSite[];
+  /** Caller sites still to follow for this SDK call; `exhausted` once one was skipped. */
+  budget: number;
+  exhausted: boolean;
+}
+
+function toTooManyPaths(file: string, line: number, column: number): Diagnostic {
+  return {
+    code: 'too-many-wrapper-paths',
+    severity: 'warning',
+    message: `this call is reached through wrappers from more than ${MAX_EXPANSIONS} call sites; the ones after that were not followed`,
+    file,
+    line,
+    column,
+    hint: 'edges from the call sites that were not followed are missing from the graph',
+  };
 }
 
 /** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
@@ -155,7 +179,12 @@ function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, d
   const matches = detector.detect(sdkSite.call, env);
   const out: Expansion[] = [];
   const followCallers = (param: ParamRef, carries: ChainLink['carries'], keep: (e: Expansion) => boolean) => {
-    for (const site of getCallers(fnKey(param.file, param.fn)).slice(0, MAX_CALLERS)) {
+    for (const site of getCallers(fnKey(param.file, param.fn))) {
+      if (context.budget <= 0) {
+        context.exhausted = true;
+        return;
+      }
+      context.budget--;
       for (const expansion of expand(sdkSite, [...chain, { param, site, carries }], context, depth + 1)) {
         if (keep(expansion)) out.push(expansion);
       }

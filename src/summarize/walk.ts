@@ -1,4 +1,4 @@
-import { VISITOR_KEYS } from '@babel/types';
+import { VISITOR_KEYS } from './visitor-keys.js';
 import type { Node } from '@babel/types';
 import type { CallRecord, ContextRecord, Sym } from '../types/summary.js';
 import type { SummaryState } from './state.js';

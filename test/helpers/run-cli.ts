@@ -10,13 +10,25 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface RunCliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Run as another user (only root can): to test file permissions, which do not bind root. */
+  user?: { uid: number; gid: number };
+  /** Node options placed before the binary (`--import`, `--require`). */
+  nodeArgs?: string[];
+  timeout?: number;
+}
+
 /** Run the built CLI as a user would, without a terminal and without colour. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+export function runCli(args: string[], options: RunCliOptions = {}): CliResult {
+  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd ?? REPO,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: options.timeout ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+    ...options.user,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -41,7 +41,7 @@ export async function analyzeTerraformProject(inputs: readonly IacInput[]): Prom
   const varFiles: VarFile[] = [];
   const sorted = [...inputs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const input of sorted) {
-    const parsed = await parseHcl(input.file, input.text);
+    const parsed = await parseHcl(input.file, input.text, input.limits.maxDepth);
     diagnostics.push(...parsed.diagnostics);
     if (input.file.endsWith('.tfvars')) varFiles.push({ file: input.file, body: parsed.body });
     else sources.push({ file: input.file, body: parsed.body, scan: scanBlocks(input.text) });
