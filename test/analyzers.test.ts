@@ -42,3 +42,13 @@ describe('example apps', () => {
     });
   }
 });
+
+describe('determinism', () => {
+  for (const app of ['cdk-returns', 'terraform-claims']) {
+    it(`${app}: the same input gives byte-identical JSON`, async () => {
+      const dir = path.join(FIXTURES, 'apps', app);
+      const [first, second] = [await analyze(dir), await analyze(dir)];
+      expect(JSON.stringify(second.graph)).toBe(JSON.stringify(first.graph));
+    });
+  }
+});
