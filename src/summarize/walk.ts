@@ -225,6 +225,9 @@ function enterNode(frame: WalkEntry, state: SummaryState, exits: (() => void)[])
     case 'OptionalCallExpression':
       enterCall(frame, state);
       return false;
+    case 'NewExpression':
+      enterNew(frame, state);
+      return false;
     case 'ImportExpression':
       if (node.source.type === 'StringLiteral') {
         state.imports.push({ local: '', source: node.source.value, imported: '*', line: node.loc?.start.line ?? 0 });
@@ -528,6 +531,36 @@ function enterCall(frame: WalkEntry, state: SummaryState): void {
   };
   state.calls.push(call);
   // Source texts are cut only for the calls the summary keeps (see summarize-file.ts).
+  state.callNodes.set(call, node);
+}
+
+/**
+ * `new Publisher(sqs, process.env.QUEUE_URL)` of a class of the project: recorded as a call of its constructor
+ * (`Publisher.constructor(...)`), so that a target injected through a constructor parameter and kept in a field
+ * (`this.queueUrl`) is followed to the code that creates the instance. SDK clients and commands, and globals, are not.
+ */
+function enterNew(frame: WalkEntry, state: SummaryState): void {
+  const node = frame.node as Node & { type: 'NewExpression' };
+  const callee = node.callee;
+  if (callee.type !== 'Identifier' || state.calls.length >= 20_000) return;
+  const found = state.lookup(callee.name, state.scope);
+  if (!found) return;
+  const value = found.value;
+  if (value.k === 'import' && /^(@aws-sdk\/|aws-sdk|node:)/.test(value.source)) return;
+  if (value.k !== 'obj' && value.k !== 'import') return;
+  const args = node.arguments.slice(0, 8);
+  const call: CallRecord = {
+    callee: { k: 'get', obj: toSym(callee, state), prop: 'constructor' },
+    args: args.map((arg) => toSym(arg, state)),
+    argText: [],
+    fn: state.fn,
+    line: node.loc?.start.line ?? 0,
+    column: (node.loc?.start.column ?? 0) + 1,
+    text: '',
+    ...(state.contextStack.length > 0 ? { contexts: [...state.contextStack] } : {}),
+    resultUsed: isResultUsed(frame),
+  };
+  state.calls.push(call);
   state.callNodes.set(call, node);
 }
 
