@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 import { getPackageRoot } from './util/package-root.js';
 
+export { installInterruptHandlers } from './interrupt.js';
+
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -19,6 +21,11 @@ export function toPositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+/** Gather a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function buildProgram(streams: Streams, setExit: (code: number) => void): Command {
@@ -52,6 +59,7 @@ Exit codes: 0 done, 1 done with findings (input not fully analysed), 2 usage err
     .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
     .option('--max-depth <n>', 'deepest nesting followed in YAML and expressions', toPositiveInt)
     .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
+    .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
     .option('--no-progress', 'no progress indicator on standard error')
     .option('--cache-dir <dir>', 'keep the per-file cache here (default: the user cache folder, e.g. ~/.cache/lambda2sfn)')
     .option('--no-cache', 'neither read nor write the cache: parse every file')

@@ -39,6 +39,8 @@ export function buildInventory(fragments: readonly InventoryFragment[]): Invento
     merged.buses.push(...(inv.buses ?? []));
     merged.stateMachines.push(...(inv.stateMachines ?? []));
     merged.triggers.push(...(inv.triggers ?? []));
+    merged.apis.push(...(inv.apis ?? []));
+    merged.parameters.push(...(inv.parameters ?? []));
   }
   dedupeById(merged);
   return merged;
@@ -46,7 +48,7 @@ export function buildInventory(fragments: readonly InventoryFragment[]): Invento
 
 function getIds(inv: Partial<Inventory>): Set<string> {
   const ids = new Set<string>();
-  for (const list of [inv.functions, inv.queues, inv.topics, inv.buses, inv.stateMachines]) {
+  for (const list of [inv.functions, inv.queues, inv.topics, inv.buses, inv.stateMachines, inv.apis, inv.parameters]) {
     for (const entity of list ?? []) ids.add(entity.id);
   }
   return ids;
@@ -60,7 +62,7 @@ function getScope(fragment: InventoryFragment): string {
 
 /** The same resource declared twice (a topic both created by an event and declared in resources): keep the first. */
 function dedupeById(inv: Inventory): void {
-  for (const key of ['functions', 'queues', 'topics', 'buses', 'stateMachines'] as const) {
+  for (const key of ['functions', 'queues', 'topics', 'buses', 'stateMachines', 'apis', 'parameters'] as const) {
     const seen = new Set<string>();
     const list = inv[key] as { id: string }[];
     const kept = list.filter((entity) => (seen.has(entity.id) ? false : (seen.add(entity.id), true)));
@@ -92,8 +94,15 @@ function renameIds(inv: Partial<Inventory>, renames: Map<string, string>): Parti
     topics: inv.topics?.map((t) => ({ ...t, id: id(t.id), name: maybe(t.name) })),
     buses: inv.buses?.map((b) => ({ ...b, id: id(b.id), name: maybe(b.name) })),
     stateMachines: inv.stateMachines?.map((m) => ({ ...m, id: id(m.id), name: maybe(m.name) })),
-    triggers: inv.triggers?.map((t): TriggerDef => ({ ...t, to: id(t.to), from: maybe(t.from) })),
+    triggers: inv.triggers?.map((t): TriggerDef => ({ ...t, to: id(t.to), from: maybe(t.from), details: renameApi(t.details, id) })),
+    apis: inv.apis?.map((a) => ({ ...a, id: id(a.id), name: maybe(a.name) })),
+    parameters: inv.parameters?.map((p) => ({ ...p, id: id(p.id), name: maybe(p.name), value: maybe(p.value) })),
   };
+}
+
+/** An HTTP route's `apiId` follows its API's rename. */
+function renameApi(details: TriggerDef['details'], id: (value: string) => string): TriggerDef['details'] {
+  return typeof details.apiId === 'string' ? { ...details, apiId: id(details.apiId) } : details;
 }
 
 /**

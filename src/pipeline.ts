@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { getCacheKey } from './cache/cache-key.js';
 import { InfrastructureCache, recordingReader, type RecordedInputs } from './cache/infrastructure-cache.js';
@@ -10,8 +10,9 @@ import { readCode } from './read-code.js';
 import { readInfrastructure, type InfrastructureResult } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
-import { createRootReader } from './root-reader.js';
-import { DEFAULT_LIMITS, type AnalysisLimits, type RootReader } from './types/analyzers.js';
+import { readConfigJson } from './read-config-json.js';
+import { createRootReader, type DiagnosingRootReader } from './root-reader.js';
+import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
 import type { Inventory } from './types/inventory.js';
@@ -19,6 +20,8 @@ import type { FileSummary } from './types/summary.js';
 
 export interface AnalyzeOptions {
   limits?: Partial<AnalysisLimits>;
+  /** More gitignore-style patterns to skip (`--ignore`), relative to the root. */
+  ignore?: string[];
   /** Called as the run moves through its stages, for a progress indicator. */
   onProgress?: (stage: string, done: number, total: number) => void;
   /** The folder of this root's cache (see src/cache/): unchanged files are not parsed again. None: no cache. */
@@ -55,7 +58,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
-  const discovered = await discoverFiles(root, { limits });
+  const discovered = await discoverFiles(root, { limits, extraIgnores: options.ignore });
   progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
@@ -64,16 +67,17 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
   // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
   const startedAt = Date.now();
   const summaryConfiguration = {
     limits,
     sdkMethods: [...summarizeOptions.sdkMethods].sort(),
+    keptGlobals: [...summarizeOptions.keptGlobals].sort(),
     textKeys: [...summarizeOptions.textKeys].sort(),
     collectors: CONTEXT_COLLECTORS.map((collector) => collector.id),
   };
   const summaryCache = options.cacheDir ? SummaryCache.load(options.cacheDir, getCacheKey(['summaries', summaryConfiguration])) : undefined;
-  const code = readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
   const summaries = code.summaries;
   const unsaved = summaryCache?.save(startedAt);
@@ -87,8 +91,12 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
 
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
   diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
-  const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  const resolver = new ModuleResolver(
+    new Set(summaries.keys()),
+    getWorkspacePackages(files, reader, diagnostics),
+    getPathAliases(files, reader, diagnostics),
+  );
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
   diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
 
@@ -101,7 +109,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
 /** The IaC stage, its result taken from the cache when no file it read has changed (and no candidate came or went). */
 async function readInfrastructureCached(
   files: readonly DiscoveredFile[],
-  reader: RootReader,
+  reader: DiagnosingRootReader,
   limits: AnalysisLimits,
   codeTexts: ReadonlyMap<string, string>,
   options: AnalyzeOptions,
@@ -118,42 +126,29 @@ async function readInfrastructureCached(
   return result;
 }
 
-function getWorkspacePackages(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): WorkspacePackage[] {
+function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
   for (const file of files) {
     if (path.posix.basename(file.path) !== 'package.json') continue;
-    const manifest = parseJson(reader.readText(file.path));
-    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest);
+    const manifest = readConfigJson(reader, file.path);
+    diagnostics.push(...manifest.diagnostics);
+    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest.value);
     if (pkg) packages.push(pkg);
   }
   // Deeper folders first, so a nested package wins over the repository root's own name.
   return packages.sort((a, b) => b.dir.length - a.dir.length);
 }
 
-function getPathAliases(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): PathAlias[] {
+function getPathAliases(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): PathAlias[] {
   const aliases: PathAlias[] = [];
   for (const file of files) {
     if (!/(^|\/)tsconfig(\..+)?\.json$/.test(file.path)) continue;
-    const config = parseJson(reader.readText(file.path)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const read = readConfigJson(reader, file.path);
+    diagnostics.push(...read.diagnostics);
+    const config = read.value as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
     const paths = config?.compilerOptions?.paths;
     if (!paths || typeof paths !== 'object') continue;
     aliases.push({ dir: path.posix.dirname(file.path), baseUrl: config.compilerOptions?.baseUrl ?? '.', paths });
   }
   return aliases;
 }
-
-/** JSON as people write it in config files: comments and trailing commas allowed. */
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
-      return JSON.parse(stripped.replace(/,(\s*[}\]])/g, '$1'));
-    } catch {
-      return undefined;
-    }
-  }
-}
-

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InfrastructureResult } from '../read-infrastructure.js';
+import type { DiagnosingRootReader } from '../root-reader.js';
 import type { RootReader } from '../types/analyzers.js';
 import { hashText } from './summary-cache.js';
 
@@ -77,8 +78,13 @@ export interface RecordedInputs {
 }
 
 /** A reader that notes every file read and every existence asked through it: the inputs of the cached result. */
-export function recordingReader(reader: RootReader, inputs: RecordedInputs): RootReader {
+export function recordingReader(reader: DiagnosingRootReader, inputs: RecordedInputs): DiagnosingRootReader {
   return {
+    read(relativePath) {
+      const read = reader.read(relativePath);
+      inputs.texts.set(relativePath, 'text' in read ? read.text : undefined);
+      return read;
+    },
     readText(relativePath) {
       const text = reader.readText(relativePath);
       inputs.texts.set(relativePath, text);

@@ -17,6 +17,7 @@ export interface AnalyzeCommandOptions {
   maxFileSize?: number;
   maxDepth?: number;
   maxYamlAliases?: number;
+  ignore?: string[];
   progress: boolean;
   /** false with --no-cache. */
   cache: boolean;
@@ -33,7 +34,7 @@ export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, st
   const progress = createProgress(streams.stderr, options.progress);
   const cacheDir = options.cache ? getCacheDir(root, options.cacheDir) : undefined;
   const onCacheWarning = (message: string) => streams.stderr.write(`lambda2sfn: ${message}\n`);
-  const { graph } = await analyze(root, { limits, onProgress: progress.update, cacheDir, onCacheWarning });
+  const { graph } = await analyze(root, { limits, ignore: options.ignore, onProgress: progress.update, cacheDir, onCacheWarning });
   progress.done();
   const output = renderGraph(graph, options.format, { title: path.basename(root) });
   if (options.output) {

@@ -11,6 +11,8 @@ export interface SummarizeOptions {
   limits: AnalysisLimits;
   /** Method names that may be SDK operations (`send`, `invoke`, `sendMessage`...): calls to them are always kept. */
   sdkMethods: ReadonlySet<string>;
+  /** Globals whose calls are kept although nothing in the file binds them (`fetch`). */
+  keptGlobals?: ReadonlySet<string>;
   /** Object keys whose value's source text is worth keeping (SDK targets and payloads). */
   textKeys: ReadonlySet<string>;
   collectors: readonly ContextCollector[];
@@ -44,7 +46,7 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   state.functions.forEach((fn, id) => {
     fn.refs = keepOuterRefs(state, state.refsByFn.get(id));
   });
-  const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods));
+  const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods, options.keptGlobals));
   state.calls.length = 0;
   state.calls.push(...calls);
   for (const call of calls) {
@@ -99,7 +101,7 @@ function getRootRef(sym: Sym): Sym | undefined {
  * this project (a local function, an import, a module-level object). Calls on globals and on local values
  * (`console.log`, `items.map`) are dropped to keep summaries small.
  */
-function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: ReadonlySet<string>): boolean {
+function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: ReadonlySet<string>, keptGlobals?: ReadonlySet<string>): boolean {
   const callee = call.callee;
   if (callee.k === 'get' && sdkMethods.has(callee.prop)) return true;
   // `this.items.get(id)` with `items = new Map()`: a method of a built-in value never leads anywhere.
@@ -110,7 +112,7 @@ function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: R
   if (root.k !== 'ref') return false;
   if (root.name === 'this') return true;
   const found = state.lookup(root.name, root.scope);
-  if (!found) return false;
+  if (!found) return keptGlobals?.has(root.name) === true;
   const kind = found.value.k;
   return kind === 'fn' || kind === 'import' || kind === 'obj' || kind === 'new' || kind === 'call' || found.scope === 0;
 }
