@@ -65,7 +65,6 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     }
     const node = frame.node;
     if (TYPE_ONLY.has(node.type)) continue;
-    pending.length = 0;
     const exits = pending;
     const skipChildren = enterNode(frame, state, exits);
     for (const collector of collectors) {
@@ -78,6 +77,7 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     }
     if (exits.length > 0) {
       const taken = exits.slice();
+      exits.length = 0;
       stack.push({
         node,
         up: frame.up,
