@@ -95,7 +95,6 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     }
     const node = frame.node;
     if (TYPE_ONLY.has(node.type)) continue;
-    pending.length = 0;
     const exits = pending;
     const skipChildren = enterNode(frame, state, exits);
     const own = byType.get(node.type);
@@ -104,6 +103,7 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     if (byParent) enterCollectors(byParent, frame, state, exits);
     if (exits.length > 0) {
       const taken = exits.slice();
+      exits.length = 0;
       stack.push({
         node,
         up: frame.up,
