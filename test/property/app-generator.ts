@@ -5,13 +5,13 @@ import fc from 'fast-check';
  * benchmark): `appSpecArbitrary()` draws an AppSpec, `renderApp(spec)` writes it out as source and IaC files and
  * says which nodes and edges an exact analysis must find, down to the file and line of every call.
  *
- * What varies: the IaC format (Serverless, SAM, Terraform), each handler's module style (CommonJS, ESM, TypeScript),
+ * What varies: the IaC format (Serverless, SAM, Terraform, CDK), each handler's module style (CommonJS, ESM, TypeScript),
  * the SDK (v2 or v3), the calls (sync and async invokes, SQS sends, SNS publishes), how each target is named (a
  * literal, or an environment variable set in the IaC), whether the call goes through a wrapper in another module,
  * and the queues' and topics' consumers.
  */
 
-export type IacFormat = 'serverless' | 'sam' | 'terraform';
+export type IacFormat = 'serverless' | 'sam' | 'terraform' | 'cdk';
 export type ModuleStyle = 'cjs' | 'esm' | 'ts';
 /** v2 (`.promise()`), v3 commands (`client.send(new XCommand())`), v3 aggregated clients (`new Lambda({}).invoke()`). */
 export type SdkVersion = 'v2' | 'v3' | 'v3-aggregated';
@@ -93,7 +93,7 @@ export function appSpecArbitrary(limits: AppSpecLimits = {}): fc.Arbitrary<AppSp
     calls: fc.array(call, { maxLength: limits.maxCallsPerFunction ?? 3 }),
   });
   return fc.record({
-    format: fc.constantFrom<IacFormat>(...(limits.formats ?? ['serverless', 'sam', 'terraform'])),
+    format: fc.constantFrom<IacFormat>(...(limits.formats ?? ['serverless', 'sam', 'terraform', 'cdk'])),
     sdk: fc.constantFrom<SdkVersion>('v2', 'v3', 'v3-aggregated'),
     functions: fc.array(fn, { minLength: 1, maxLength: maxFunctions }),
     queues: fc.array(fc.option(fc.nat({ max: maxFunctions - 1 }), { nil: null }), { maxLength: limits.maxQueues ?? 2 }),
@@ -460,6 +460,46 @@ function normalizeSpec(spec: AppSpec): AppSpec {
   };
 }
 
+/** A CDK app (read statically by the CDK analyzer, never synthesized): constructs first, then wiring. */
+function renderCdk(spec: AppSpec, calls: ResolvedCall[][]): string {
+  const lines = [
+    "import { App, Stack } from 'aws-cdk-lib';",
+    "import * as lambda from 'aws-cdk-lib/aws-lambda';",
+    "import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';",
+    "import * as sns from 'aws-cdk-lib/aws-sns';",
+    "import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';",
+    "import * as sqs from 'aws-cdk-lib/aws-sqs';",
+    '',
+    'const app = new App();',
+    "const stack = new Stack(app, 'Gen');",
+  ];
+  spec.queues.forEach((_, q) => lines.push(`const ${queueId(q)} = new sqs.Queue(stack, '${queueId(q)}', { queueName: '${deployedName('cdk', queueId(q))}' });`));
+  spec.topics.forEach((_, t) => lines.push(`const ${topicId(t)} = new sns.Topic(stack, '${topicId(t)}', { topicName: '${deployedName('cdk', topicId(t))}' });`));
+  spec.functions.forEach((fn, i) => {
+    lines.push(
+      `const ${fnId(i)} = new lambda.Function(stack, '${fnId(i)}', {`,
+      `  functionName: '${deployedName('cdk', fnId(i))}',`,
+      '  runtime: lambda.Runtime.NODEJS_20_X,',
+      "  code: lambda.Code.fromAsset('src'),",
+      `  handler: '${handlerFile(i, fn.style).replace(/^src\//, '').replace(/\.[a-z]+$/, '')}.handler',`,
+      '});',
+    );
+  });
+  spec.functions.forEach((_, i) => {
+    for (const call of getEnvironment(calls[i])) {
+      const attribute = call.kind === 'sqs' ? 'queueUrl' : call.kind === 'sns' ? 'topicArn' : 'functionName';
+      lines.push(`${fnId(i)}.addEnvironment('${envName(call)}', ${call.targetId}.${attribute});`);
+    }
+  });
+  spec.queues.forEach((consumer, q) => {
+    if (consumer !== null) lines.push(`${fnId(consumer)}.addEventSource(new sources.SqsEventSource(${queueId(q)}));`);
+  });
+  spec.topics.forEach((subscribers, t) => {
+    for (const subscriber of subscribers) lines.push(`${topicId(t)}.addSubscription(new subs.LambdaSubscription(${fnId(subscriber)}));`);
+  });
+  return `${lines.join('\n')}\n`;
+}
+
 export function renderApp(drawn: AppSpec): GeneratedApp {
   const spec = normalizeSpec(drawn);
   const files: Record<string, string> = {};
@@ -485,7 +525,11 @@ export function renderApp(drawn: AppSpec): GeneratedApp {
   });
   if (spec.format === 'serverless') files['serverless.yml'] = renderServerless(spec, calls);
   else if (spec.format === 'sam') files['template.yaml'] = renderSam(spec, calls);
-  else files['main.tf'] = renderTerraform(spec, calls);
+  else if (spec.format === 'terraform') files['main.tf'] = renderTerraform(spec, calls);
+  else {
+    files['cdk.json'] = `${JSON.stringify({ app: 'npx ts-node --prefer-ts-exts infra/app.ts' }, null, 2)}\n`;
+    files['infra/app.ts'] = renderCdk(spec, calls);
+  }
   // Each style is its own package type, as a real project's would be.
   files['package.json'] = `${JSON.stringify({ name: SERVICE, private: true }, null, 2)}\n`;
   return { spec, files, expected };

@@ -71,7 +71,7 @@ describe('the app generator', () => {
       [
         'edge:invoke-async', 'edge:invoke-sync', 'edge:sns', 'edge:sqs',
         'form:await', 'form:multiline', 'form:then',
-        'format:sam', 'format:serverless', 'format:terraform',
+        'format:cdk', 'format:sam', 'format:serverless', 'format:terraform',
         'local:false', 'local:true',
         'naming:env-config-module', 'naming:env-destructured', 'naming:environment', 'naming:literal', 'naming:literal-constant', 'naming:literal-imported',
         'sdk:v2', 'sdk:v3', 'sdk:v3-aggregated',
