@@ -8,7 +8,7 @@ import { diffLines } from 'diff';
 export function mapLines(before: string, after: string, beforeToOriginal: readonly number[]): number[] {
   const result: number[] = [0];
   let oldLine = 1;
-  for (const change of diffLines(before, after)) {
+  for (const change of diffLines(before, after, { ignoreWhitespace: true })) {
     const count = change.count ?? 0;
     if (change.removed) {
       oldLine += count;

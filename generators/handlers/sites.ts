@@ -168,7 +168,7 @@ function buildItemsPayload(collection: string, mapper: Node, call: Node, payload
     const head = text.slice(0, (mapper as never as { getEqualsGreaterThan(): Node }).getEqualsGreaterThan().getEnd() - base);
     result = `${head} ${wrapObject(reindent(payload, callIndent, statementIndent))}`;
   } else {
-    result = text.slice(0, awaitedCall.getStart() - base) + payload + text.slice(awaitedCall.getEnd() - base);
+    result = reindent(text.slice(0, awaitedCall.getStart() - base) + payload + text.slice(awaitedCall.getEnd() - base), getIndentAt(full, mapper.getStart()), statementIndent);
   }
   const stillAwaits = mapper.getDescendantsOfKind(ts.SyntaxKind.AwaitExpression).some((expression) => expression !== awaitedCall && getEnclosingFunction(expression) === mapper);
   if (!stillAwaits) result = result.replace(/^async\s+/, '');
