@@ -25,7 +25,7 @@ export interface HandlersResult {
  * functions of the plan.
  */
 export function refactorHandlers(plan: Plan, options: GeneratorOptions): HandlersResult {
-  const root = path.resolve(options.planDir, plan.sourceRoot);
+  const root = options.root ?? path.resolve(options.planDir ?? '.', plan.sourceRoot);
   const reader = createRootReader(root, DEFAULT_LIMITS.maxFileBytes);
   const loadModule = createModuleLoader((file) => reader.readText(file));
   const byFile = new Map<string, HandlerTask[]>();
@@ -111,7 +111,7 @@ export function getMarkers(result: HandlersResult): string[] {
   return result.files.flatMap((file) => file.problems.map(formatMarker));
 }
 
-export const handlers: Generator = {
+export const handlers = {
   id: 'handlers',
   description: 'the handlers refactored for the workflow: orchestration removed, split into parts where the workflow waits for a call',
   generate(plan: Plan, options: GeneratorOptions): GeneratedFile[] {
@@ -124,4 +124,4 @@ export const handlers: Generator = {
     }
     return files;
   },
-};
+} satisfies Generator;

@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 import { getPackageRoot } from './util/package-root.js';
 
+export { installInterruptHandlers } from './interrupt.js';
+
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -19,6 +21,11 @@ export function toPositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+/** Gather a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function buildProgram(streams: Streams, setExit: (code: number) => void): Command {
@@ -52,7 +59,10 @@ Exit codes: 0 done, 1 done with findings (input not fully analysed), 2 usage err
     .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
     .option('--max-depth <n>', 'deepest nesting followed in YAML and expressions', toPositiveInt)
     .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
+    .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
     .option('--no-progress', 'no progress indicator on standard error')
+    .option('--cache-dir <dir>', 'keep the per-file cache here (default: the user cache folder, e.g. ~/.cache/lambda2sfn)')
+    .option('--no-cache', 'neither read nor write the cache: parse every file')
     .addHelpText(
       'after',
       `
@@ -66,6 +76,31 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .action(async (dir: string, options) => {
       const { runAnalyze } = await import('./commands/analyze.js');
       setExit(await runAnalyze(dir, options, streams));
+    });
+
+  program
+    .command('generate')
+    .description('Write the deployables of a plan: the ASL, the state machine in the repository\'s IaC format with a least-privilege role, and DEPLOY.md.')
+    .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
+    .requiredOption('--out <dir>', 'the folder to write to')
+    .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+    .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
+    .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
+    .option('--tracing', 'turn on AWS X-Ray tracing', false)
+    .option('--force', 'replace output files that exist', false)
+    .option('--no-progress', 'no progress indicator on standard error')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn generate --plan lambda2sfn.plan.yaml --out out/
+  $ lambda2sfn generate --plan lambda2sfn.plan.yaml --out out/ --iac terraform --tracing
+
+Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, unknown format), 3 failure.`,
+    )
+    .action(async (options) => {
+      const { runGenerate } = await import('./commands/generate.js');
+      setExit(await runGenerate(options, streams));
     });
 
   return program;

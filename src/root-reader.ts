@@ -1,4 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RootReader } from './types/analyzers.js';
 import { readSourceText, toUnreadable, type SourceText } from './read-source-text.js';
@@ -32,7 +32,8 @@ export function createRootReader(root: string, maxFileBytes: number): Diagnosing
     },
     exists(relativePath) {
       const absolute = toInside(relativePath);
-      return absolute !== undefined && existsSync(absolute);
+      // Files only, as the RootReader contract says (a folder named like a handler module is not its file).
+      return absolute !== undefined && statSync(absolute, { throwIfNoEntry: false })?.isFile() === true;
     },
   };
 }

@@ -1,6 +1,15 @@
-import { parse, type ParserPlugin } from '@babel/parser';
+import { createRequire } from 'node:module';
+import type { ParserPlugin, parse as babelParse } from '@babel/parser';
 import type { File } from '@babel/types';
 import type { Diagnostic } from '../types/diagnostics.js';
+
+/**
+ * @babel/parser is CommonJS: required, not imported, because importing it from ESM makes Node scan its 500 kB
+ * for export names on every start; and loaded on first use, since a run that reads every file from the cache
+ * never parses.
+ */
+let parse: typeof babelParse | undefined;
+const loadParser = (): typeof babelParse => (parse ??= (createRequire(import.meta.url)('@babel/parser') as { parse: typeof babelParse }).parse);
 
 export interface ParseResult {
   ast?: File;
@@ -74,7 +83,7 @@ function parseOnce(file: string, text: string): ParseResult {
   let firstError: unknown;
   for (const sourceType of order) {
     try {
-      const ast = parse(text, { ...base, sourceType });
+      const ast = loadParser()(text, { ...base, sourceType });
       const diagnostics = (ast.errors ?? []).slice(0, 20).map((error) => toParseDiagnostic(file, error, text));
       return { ast, diagnostics };
     } catch (error) {

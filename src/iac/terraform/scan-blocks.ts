@@ -104,6 +104,9 @@ export function scanBlocks(text: string): ScannedText {
         }
       }
     }
+    // A quoted string never spans lines in HCL (only an interpolation inside one can): one left open is an error
+    // the parser reports, and must not swallow the blocks that follow.
+    while (stack.at(-1) === 's') stack.pop();
   });
   return { blocks, depths, lines, deepest };
 }
