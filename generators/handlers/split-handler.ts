@@ -128,6 +128,16 @@ function buildRawPart(context: SplitContext, part: FunctionPart, indexOf: (call:
   const afterIndex = indexOf(part.after);
   const after = part.role === 'start' ? undefined : context.siteOf.get(afterIndex);
   if (part.role !== 'start' && !after) return { problem: { file: context.file, line: part.after?.line ?? 1, reason: `the part ${part.name} starts after a call that is not a call of this handler`, hint: 'run lambda2sfn propose again' } };
+  if (after && endSite && endSite.statement.getStart() < after.statement.getEnd()) {
+    return {
+      problem: {
+        file: context.file,
+        line: after.statement.getStartLineNumber(),
+        reason: `the plan's part ${part.name} runs from the call to ${part.after?.to} to the call to ${part.before[0]?.to}, but the handler makes that call first (line ${part.before[0]?.line})`,
+        hint: 'the parts must follow the order the handler runs its calls: run lambda2sfn propose again, or fix the parts in the plan',
+      },
+    };
+  }
 
   // Where the part starts and ends, as paths of blocks.
   let start: PathStep[] = [{ block: context.body, index: 0 }];

@@ -6,7 +6,7 @@ import { handlers } from '../../generators/handlers.js';
 import type { GeneratedFile } from '../../generators/types.js';
 import type { FunctionPart, MovedCall, Plan, Step, WorkflowFunction } from '../../src/types/plan.js';
 import { PLAN_SCHEMA_VERSION } from '../../src/types/plan.js';
-import { compareWithGolden } from '../helpers/golden.js';
+import { expectTree } from '../helpers/golden-tree.js';
 import { parseErrors, typeCheck } from '../helpers/type-check.js';
 
 const CASES = path.resolve(import.meta.dirname, '../../fixtures/generators/handlers');
@@ -77,7 +77,7 @@ describe.each(cases)('handlers fixture %s', (name) => {
   const code = files.filter((file) => /\.(ts|js|mjs|cjs)$/.test(file.path));
 
   it('gives the expected files', () => {
-    expect(compareWithGolden(path.join(caseDir, 'expected'), files)).toEqual({ missing: [], extra: [], different: [] });
+    expectTree(files, path.join(caseDir, 'expected'));
   });
 
   it(name.startsWith('kept-') ? 'keeps every handler as it was, with a marker' : 'refactors every handler, with no marker', () => {
