@@ -118,6 +118,7 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
     .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
     .option('--tracing', 'turn on AWS X-Ray tracing', false)
+    .option('--diff', 'also write handlers/handlers.diff (a unified diff of each refactored handler against its original) and list the files written', false)
     .option('--force', 'replace output files that exist', false)
     .option('--no-progress', 'no progress indicator on standard error')
     .addHelpText(
