@@ -1,6 +1,7 @@
 import { promises as fsp, type Dirent } from 'node:fs';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { createRequire } from 'node:module';
+import type { Ignore, Options as IgnoreOptions } from 'ignore';
 import type { AnalysisLimits } from './types/analyzers.js';
 import { DEFAULT_LIMITS } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
@@ -320,6 +321,9 @@ class Walker {
     return ignored;
   }
 }
+
+/** `ignore` is CommonJS: required rather than imported, which spares Node a scan of it for export names at start-up. */
+const ignore = createRequire(import.meta.url)('ignore') as (options?: IgnoreOptions) => Ignore;
 
 /** Case-sensitive, as git is on Linux, so the result does not depend on the machine. */
 function createRules(text: string): Ignore {

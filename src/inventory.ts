@@ -39,6 +39,8 @@ export function buildInventory(fragments: readonly InventoryFragment[]): Invento
     merged.buses.push(...(inv.buses ?? []));
     merged.stateMachines.push(...(inv.stateMachines ?? []));
     merged.triggers.push(...(inv.triggers ?? []));
+    merged.apis.push(...(inv.apis ?? []));
+    merged.parameters.push(...(inv.parameters ?? []));
   }
   dedupeById(merged);
   return merged;
@@ -46,7 +48,7 @@ export function buildInventory(fragments: readonly InventoryFragment[]): Invento
 
 function getIds(inv: Partial<Inventory>): Set<string> {
   const ids = new Set<string>();
-  for (const list of [inv.functions, inv.queues, inv.topics, inv.buses, inv.stateMachines]) {
+  for (const list of [inv.functions, inv.queues, inv.topics, inv.buses, inv.stateMachines, inv.apis, inv.parameters]) {
     for (const entity of list ?? []) ids.add(entity.id);
   }
   return ids;
@@ -60,7 +62,7 @@ function getScope(fragment: InventoryFragment): string {
 
 /** The same resource declared twice (a topic both created by an event and declared in resources): keep the first. */
 function dedupeById(inv: Inventory): void {
-  for (const key of ['functions', 'queues', 'topics', 'buses', 'stateMachines'] as const) {
+  for (const key of ['functions', 'queues', 'topics', 'buses', 'stateMachines', 'apis', 'parameters'] as const) {
     const seen = new Set<string>();
     const list = inv[key] as { id: string }[];
     const kept = list.filter((entity) => (seen.has(entity.id) ? false : (seen.add(entity.id), true)));
@@ -92,15 +94,27 @@ function renameIds(inv: Partial<Inventory>, renames: Map<string, string>): Parti
     topics: inv.topics?.map((t) => ({ ...t, id: id(t.id), name: maybe(t.name) })),
     buses: inv.buses?.map((b) => ({ ...b, id: id(b.id), name: maybe(b.name) })),
     stateMachines: inv.stateMachines?.map((m) => ({ ...m, id: id(m.id), name: maybe(m.name) })),
-    triggers: inv.triggers?.map((t): TriggerDef => ({ ...t, to: id(t.to), from: maybe(t.from) })),
+    triggers: inv.triggers?.map((t): TriggerDef => ({ ...t, to: id(t.to), from: maybe(t.from), details: renameApi(t.details, id) })),
+    apis: inv.apis?.map((a) => ({ ...a, id: id(a.id), name: maybe(a.name) })),
+    parameters: inv.parameters?.map((p) => ({ ...p, id: id(p.id), name: maybe(p.name), value: maybe(p.value) })),
   };
+}
+
+/** An HTTP route's `apiId` follows its API's rename. */
+function renameApi(details: TriggerDef['details'], id: (value: string) => string): TriggerDef['details'] {
+  return typeof details.apiId === 'string' ? { ...details, apiId: id(details.apiId) } : details;
 }
 
 /**
  * Find the source file of each handler: the module path with a code extension, the TypeScript source of a
  * build-output path (`dist/x.js` → `src/x.ts`), or else a unique file with the same name.
  */
-export function resolveHandlerFiles(inventory: Inventory, codeFiles: readonly string[]): Diagnostic[] {
+export function resolveHandlerFiles(
+  inventory: Inventory,
+  codeFiles: readonly string[],
+  /** Whether a file exports a name: picks the handler's file among files of the same name. */
+  exportsName: (file: string, name: string) => boolean = () => false,
+): Diagnostic[] {
   const files = new Set(codeFiles);
   const byBase = new Map<string, string[]>();
   for (const file of codeFiles) {
@@ -113,7 +127,7 @@ export function resolveHandlerFiles(inventory: Inventory, codeFiles: readonly st
   for (const fn of inventory.functions) {
     const handler = fn.handler;
     if (!handler || handler.file) continue;
-    const found = findModuleFile(handler.module, files) ?? findByName(handler.module, byBase);
+    const found = findModuleFile(handler.module, files) ?? findByName(handler.module, byBase, (file) => exportsName(file, handler.export));
     if (found) handler.file = found;
     else diagnostics.push(toHandlerNotFound(fn));
   }
@@ -137,26 +151,29 @@ function findModuleFile(module: string, files: ReadonlySet<string>): string | un
   return undefined;
 }
 
-/** The file with the module's name whose path shares the longest tail with the module path. */
-function findByName(module: string, byBase: Map<string, string[]>): string | undefined {
+/**
+ * The file with the module's name whose path shares the longest tail with the module path; among equals, the one
+ * file that exports the handler's name.
+ */
+function findByName(module: string, byBase: Map<string, string[]>, exportsHandler: (file: string) => boolean): string | undefined {
   const list = byBase.get(path.basename(stripExtension(module)));
   if (!list?.length) return undefined;
   if (list.length === 1) return list[0];
   const wanted = module.split('/').reverse();
-  let best: string | undefined;
+  let best: string[] = [];
   let bestScore = 0;
-  let tie = false;
   for (const file of list) {
     const parts = stripExtension(file).split('/').reverse();
     let score = 0;
     while (score < parts.length && score < wanted.length && parts[score] === wanted[score]) score++;
     if (score > bestScore) {
-      best = file;
+      best = [file];
       bestScore = score;
-      tie = false;
-    } else if (score === bestScore) tie = true;
+    } else if (score === bestScore) best.push(file);
   }
-  return tie ? undefined : best;
+  if (best.length === 1) return best[0];
+  const exporting = best.filter(exportsHandler);
+  return exporting.length === 1 ? exporting[0] : undefined;
 }
 
 function stripExtension(file: string): string {

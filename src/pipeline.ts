@@ -1,13 +1,17 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
-import { discoverFiles, readSourceText, type DiscoveredFile } from './discover.js';
+import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
+import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { getCacheKey } from './cache/cache-key.js';
+import { InfrastructureCache, recordingReader, type RecordedInputs } from './cache/infrastructure-cache.js';
+import { SummaryCache } from './cache/summary-cache.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
-import { readInfrastructure } from './read-infrastructure.js';
+import { readCode } from './read-code.js';
+import { readInfrastructure, type InfrastructureResult } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
-import { createRootReader } from './root-reader.js';
-import { summarizeFile } from './summarize/summarize-file.js';
+import { readConfigJson } from './read-config-json.js';
+import { createRootReader, type DiagnosingRootReader } from './root-reader.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
 import type { Diagnostic } from './types/diagnostics.js';
 import type { Graph } from './types/graph.js';
@@ -16,8 +20,14 @@ import type { FileSummary } from './types/summary.js';
 
 export interface AnalyzeOptions {
   limits?: Partial<AnalysisLimits>;
+  /** More gitignore-style patterns to skip (`--ignore`), relative to the root. */
+  ignore?: string[];
   /** Called as the run moves through its stages, for a progress indicator. */
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** The folder of this root's cache (see src/cache/): unchanged files are not parsed again. None: no cache. */
+  cacheDir?: string;
+  /** Told when the cache could not be written; the analysis is complete all the same. */
+  onCacheWarning?: (message: string) => void;
 }
 
 export interface Analysis {
@@ -26,9 +36,11 @@ export interface Analysis {
   inventory: Inventory;
   summaries: Map<string, FileSummary>;
   graph: Graph;
+  /** Source files parsed in this run; the others' summaries came from the cache. */
+  parsedFiles: number;
 }
 
-/** The analyze pipeline: discover → IaC → Inventory; code → summaries; resolve → Graph. Reads only; runs nothing. */
+/** The analyze pipeline: discover; code → summaries; IaC → Inventory; resolve → Graph. Reads only; runs nothing. */
 export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const root = path.resolve(rootDir);
   const limits: AnalysisLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -46,83 +58,102 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
-  const discovered = await discoverFiles(root, { limits });
+  const discovered = await discoverFiles(root, { limits, extraIgnores: options.ignore });
   progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
   const reader = createRootReader(root, limits.maxFileBytes);
 
-  // 2. IaC files → Inventory.
-  const infrastructure = await readInfrastructure(files, reader, limits);
+  // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
+  // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
+  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const startedAt = Date.now();
+  const summaryConfiguration = {
+    limits,
+    sdkMethods: [...summarizeOptions.sdkMethods].sort(),
+    keptGlobals: [...summarizeOptions.keptGlobals].sort(),
+    textKeys: [...summarizeOptions.textKeys].sort(),
+    collectors: CONTEXT_COLLECTORS.map((collector) => collector.id),
+  };
+  const summaryCache = options.cacheDir ? SummaryCache.load(options.cacheDir, getCacheKey(['summaries', summaryConfiguration])) : undefined;
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
+  diagnostics.push(...code.diagnostics);
+  const summaries = code.summaries;
+  const unsaved = summaryCache?.save(startedAt);
+  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
+
+  // 3. IaC files → Inventory.
+  const infrastructure = await readInfrastructureCached(files, reader, limits, code.iacTexts, options);
   diagnostics.push(...infrastructure.diagnostics);
   progress('reading infrastructure', 1, 1);
   const inventory = buildInventory(infrastructure.fragments);
 
-  // 3. Code files → one summary each (parsed and walked once; the AST is dropped). Test code never contributes edges.
-  const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summaries = new Map<string, FileSummary>();
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
-  codeFiles.forEach((file, i) => {
-    if (i % 200 === 0) progress('parsing', i, codeFiles.length);
-    const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes: limits.maxFileBytes });
-    if ('diagnostic' in read) {
-      diagnostics.push(read.diagnostic);
-      return;
-    }
-    const summary = summarizeFile(file.path, read.text, summarizeOptions);
-    diagnostics.push(...summary.diagnostics);
-    summaries.set(file.path, summary);
-  });
-  progress('parsing', codeFiles.length, codeFiles.length);
-
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
-  diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
-  const resolver = new ModuleResolver(new Set(summaries.keys()), getWorkspacePackages(files, reader), getPathAliases(files, reader));
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  const exportsName = (file: string, name: string) => {
+    const exports = summaries.get(file)?.exports;
+    const commonJs = exports?.['module.exports'];
+    return Boolean(exports && (name in exports || (commonJs?.k === 'obj' && commonJs.props.some((prop) => prop.key === name))));
+  };
+  diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path), exportsName));
+  const resolver = new ModuleResolver(
+    new Set(summaries.keys()),
+    getWorkspacePackages(files, reader, diagnostics),
+    getPathAliases(files, reader, diagnostics),
+  );
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
+  diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
   const graph = buildGraph(inventory, calls, diagnostics);
   progress('building the graph', 1, 1);
-  return { root, files, inventory, summaries, graph };
+  return { root, files, inventory, summaries, graph, parsedFiles: code.parsed };
 }
 
-function getWorkspacePackages(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): WorkspacePackage[] {
+/** The IaC stage, its result taken from the cache when no file it read has changed (and no candidate came or went). */
+async function readInfrastructureCached(
+  files: readonly DiscoveredFile[],
+  reader: DiagnosingRootReader,
+  limits: AnalysisLimits,
+  codeTexts: ReadonlyMap<string, string>,
+  options: AnalyzeOptions,
+): Promise<InfrastructureResult> {
+  if (!options.cacheDir) return readInfrastructure(files, reader, limits, codeTexts);
+  const candidates = files.filter((file) => !file.isTest && (file.kind === 'iac' || codeTexts.has(file.path))).map((file) => file.path);
+  const cache = new InfrastructureCache(options.cacheDir, getCacheKey(['infrastructure', limits, candidates]));
+  const cached = cache.load(reader);
+  if (cached) return cached;
+  const inputs: RecordedInputs = { texts: new Map(codeTexts), exists: new Map() };
+  const result = await readInfrastructure(files, recordingReader(reader, inputs), limits, codeTexts);
+  const unsaved = cache.save(result, inputs);
+  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
+  return result;
+}
+
+function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {
   const packages: WorkspacePackage[] = [];
   for (const file of files) {
     if (path.posix.basename(file.path) !== 'package.json') continue;
-    const manifest = parseJson(reader.readText(file.path));
-    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest);
+    const manifest = readConfigJson(reader, file.path);
+    diagnostics.push(...manifest.diagnostics);
+    const pkg = toWorkspacePackage(path.posix.dirname(file.path), manifest.value);
     if (pkg) packages.push(pkg);
   }
   // Deeper folders first, so a nested package wins over the repository root's own name.
   return packages.sort((a, b) => b.dir.length - a.dir.length);
 }
 
-function getPathAliases(files: readonly DiscoveredFile[], reader: ReturnType<typeof createRootReader>): PathAlias[] {
+function getPathAliases(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): PathAlias[] {
   const aliases: PathAlias[] = [];
   for (const file of files) {
     if (!/(^|\/)tsconfig(\..+)?\.json$/.test(file.path)) continue;
-    const config = parseJson(reader.readText(file.path)) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const read = readConfigJson(reader, file.path);
+    diagnostics.push(...read.diagnostics);
+    const config = read.value as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
     const paths = config?.compilerOptions?.paths;
     if (!paths || typeof paths !== 'object') continue;
     aliases.push({ dir: path.posix.dirname(file.path), baseUrl: config.compilerOptions?.baseUrl ?? '.', paths });
   }
   return aliases;
 }
-
-/** JSON as people write it in config files: comments and trailing commas allowed. */
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
-      return JSON.parse(stripped.replace(/,(\s*[}\]])/g, '$1'));
-    } catch {
-      return undefined;
-    }
-  }
-}
-

@@ -16,10 +16,20 @@ export interface GeneratedEdge {
   line: number;
 }
 
+export interface GeneratedNode {
+  id: string;
+  kind: 'function' | 'queue' | 'topic';
+}
+
 export interface GeneratedRepo {
   files: number;
+  /** Source (code) files among them: what the parse floor and the analysis parse. */
+  codeFiles: number;
   lines: number;
+  nodes: GeneratedNode[];
   edges: GeneratedEdge[];
+  /** A handler file that a one-file change can touch without changing the graph. */
+  editableFile: string;
 }
 
 /** Small deterministic PRNG (mulberry32). */
@@ -38,17 +48,27 @@ const FILES_PER_SERVICE = 100;
 const HANDLERS_PER_SERVICE = 8;
 const NOUNS = ['order', 'invoice', 'customer', 'shipment', 'payment', 'product', 'account', 'ledger', 'review', 'coupon'];
 
-export function generateMonorepo(root: string, totalFiles: number, seed = 42): GeneratedRepo {
-  const random = createRandom(seed);
+export interface GenerateOptions {
+  seed?: number;
+  /** Files per service (at least 12); smaller services give tiny trees for tests. */
+  filesPerService?: number;
+}
+
+export function generateMonorepo(root: string, totalFiles: number, options: GenerateOptions = {}): GeneratedRepo {
+  const random = createRandom(options.seed ?? 42);
+  const filesPerService = Math.max(12, options.filesPerService ?? FILES_PER_SERVICE);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   let files = 0;
+  let codeFiles = 0;
   let lines = 0;
+  const nodes: GeneratedNode[] = [];
   const edges: GeneratedEdge[] = [];
   const write = (relative: string, text: string) => {
     const target = path.join(root, relative);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, text);
     files++;
+    if (relative.endsWith('.ts')) codeFiles++;
     lines += text.split('\n').length;
   };
 
@@ -91,11 +111,11 @@ export function generateMonorepo(root: string, totalFiles: number, seed = 42): G
     ].join('\n'),
   );
 
-  const services = Math.max(1, Math.round((totalFiles - files) / FILES_PER_SERVICE));
+  const services = Math.max(1, Math.round((totalFiles - files) / filesPerService));
   for (let s = 0; s < services; s++) {
     const service = `svc${String(s).padStart(4, '0')}`;
     const dir = `services/${service}`;
-    const libCount = FILES_PER_SERVICE - HANDLERS_PER_SERVICE - 1;
+    const libCount = filesPerService - HANDLERS_PER_SERVICE - 1;
     const libs = Array.from({ length: libCount }, (_, i) => `${pick(NOUNS)}-${i}`);
     for (let i = 0; i < libCount; i++) write(`${dir}/src/lib/${libs[i]}.ts`, renderLibrary(libs, i, random));
 
@@ -108,15 +128,19 @@ export function generateMonorepo(root: string, totalFiles: number, seed = 42): G
       write(file, text);
       for (const call of calls) {
         const to = call.kind === 'sqs' ? 'WorkQueue' : call.kind === 'sns' ? 'EventsTopic' : handlers[call.target!];
-        edges.push({ from: `${service}/${handlers[i]}`, to: call.kind === 'sqs' || call.kind === 'sns' ? `${service}/${to}` : `${service}/${to}`, kind: call.kind, file, line: call.line });
+        edges.push({ from: `${service}/${handlers[i]}`, to: `${service}/${to}`, kind: call.kind, file, line: call.line });
       }
     }
-    write(`${dir}/serverless.yml`, renderServerless(service, handlers));
-    edges.push({ from: `${service}/WorkQueue`, to: `${service}/h6`, kind: 'triggers', file: `${dir}/serverless.yml`, line: 0 });
-    edges.push({ from: `${service}/EventsTopic`, to: `${service}/h7`, kind: 'triggers', file: `${dir}/serverless.yml`, line: 0 });
-    edges.push({ from: `${service}/EventsTopic`, to: `${service}/h4`, kind: 'triggers', file: `${dir}/serverless.yml`, line: 0 });
+    // Ids carry the service: every service.yml names its functions h0..h7 (see the Graph's id rules in the README).
+    for (const name of handlers) nodes.push({ id: `${service}/${name}`, kind: 'function' });
+    nodes.push({ id: `${service}/WorkQueue`, kind: 'queue' }, { id: `${service}/EventsTopic`, kind: 'topic' });
+    const serverless = renderServerless(service, handlers);
+    write(`${dir}/serverless.yml`, serverless.text);
+    for (const trigger of serverless.triggers) {
+      edges.push({ from: `${service}/${trigger.from}`, to: `${service}/${trigger.to}`, kind: 'triggers', file: `${dir}/serverless.yml`, line: trigger.line });
+    }
   }
-  return { files, lines, edges };
+  return { files, codeFiles, lines, nodes, edges, editableFile: 'services/svc0000/src/handlers/h1.ts' };
 }
 
 interface HandlerCall {
@@ -263,8 +287,9 @@ function renderLibrary(libs: string[], index: number, random: () => number): str
   return out.join('\n');
 }
 
-function renderServerless(service: string, handlers: string[]): string {
+function renderServerless(service: string, handlers: string[]): { text: string; triggers: { from: string; to: string; line: number }[] } {
   const out: string[] = [];
+  const triggers: { from: string; to: string; line: number }[] = [];
   out.push(`service: ${service}`);
   out.push('provider:');
   out.push('  name: aws');
@@ -278,10 +303,18 @@ function renderServerless(service: string, handlers: string[]): string {
     if (i < 4) out.push(`      NEXT_FUNCTION: \${self:service}-\${sls:stage}-${handlers[i + 1]}`);
     if (i === 5) out.push('      WORK_QUEUE_URL: !Ref WorkQueue');
     if (i === 6) out.push('      EVENTS_TOPIC_ARN: !Ref EventsTopic');
-    out.push("      LOG_LEVEL: info");
-    if (i === 0) out.push('    events:\n      - httpApi: POST /start');
-    if (i === 6) out.push('    events:\n      - sqs:\n          arn: !GetAtt WorkQueue.Arn');
-    if (i === 7 || i === 4) out.push('    events:\n      - sns:\n          arn: !Ref EventsTopic\n          topicName: events');
+    out.push('      LOG_LEVEL: info');
+    if (i === 0) out.push('    events:', '      - httpApi: POST /start');
+    if (i === 6) {
+      out.push('    events:');
+      triggers.push({ from: 'WorkQueue', to: name, line: out.length + 1 });
+      out.push('      - sqs:', '          arn: !GetAtt WorkQueue.Arn');
+    }
+    if (i === 7 || i === 4) {
+      out.push('    events:');
+      triggers.push({ from: 'EventsTopic', to: name, line: out.length + 1 });
+      out.push('      - sns:', '          arn: !Ref EventsTopic', '          topicName: events');
+    }
   });
   out.push('resources:');
   out.push('  Resources:');
@@ -290,5 +323,5 @@ function renderServerless(service: string, handlers: string[]): string {
   out.push('    EventsTopic:');
   out.push('      Type: AWS::SNS::Topic');
   out.push('');
-  return out.join('\n');
+  return { text: out.join('\n'), triggers };
 }

@@ -10,6 +10,7 @@ import {
 } from './graph-facts.js';
 import { compareByteOrder } from '../util/byte-order.js';
 import { renderAnnotationLines } from './annotation-text.js';
+import { toPrintableValue } from './printable.js';
 
 /** How a trigger source shows in a function's trigger list: the event kind its node kind produces. */
 const TRIGGER_LABELS: Partial<Record<GraphNode['kind'], string>> = {
@@ -23,7 +24,9 @@ const TRIGGER_LABELS: Partial<Record<GraphNode['kind'], string>> = {
  * The default human-readable output: a summary line, then one section per part of the graph. Empty sections are
  * left out. Plain text, aligned columns, no trailing spaces, ends with a newline.
  */
-export function renderText(graph: Graph, options: RenderOptions = {}): string {
+export function renderText(input: Graph, options: RenderOptions = {}): string {
+  // Names come from the analysed repository: a line break or an escape sequence in one must not reach the terminal.
+  const graph = toPrintableValue(input);
   const sections = [
     renderFunctions(graph),
     renderResources(graph),
@@ -34,7 +37,7 @@ export function renderText(graph: Graph, options: RenderOptions = {}): string {
     renderUnreached(graph),
     renderDiagnostics(graph.diagnostics),
   ].filter((section) => section.length > 0);
-  const head = options.title === undefined ? [] : [options.title];
+  const head = options.title === undefined ? [] : [toPrintableValue(options.title)];
   return [[...head, renderSummary(graph)], ...sections].map((lines) => lines.join('\n')).join('\n\n') + '\n';
 }
 

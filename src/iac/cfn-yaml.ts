@@ -52,7 +52,7 @@ export function isJsonText(file: string, text: string): boolean {
 export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
   const errorCode = options.json ? 'json-error' : 'yaml-error';
   const source = options.json ? blankJsonComments(text) : text;
-  const depth = getBracketDepth(source);
+  const depth = getDeeper(getBracketDepth(source), options.json ? undefined : getIndentDepth(source));
   if (depth.depth > options.limits.maxDepth) {
     // Checked before parsing: very deep flow nesting exhausts the parser itself.
     return failed(tooDeep(options, depth.line));
@@ -70,6 +70,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     for (const error of document.errors) {
       const line = error.linePos?.[0].line;
       if (byLine.has(line) || byLine.size >= MAX_ERRORS_REPORTED) continue;
+      // The parser's own stack ran out: nesting the depth pre-check did not measure (it is an estimate).
+      if (error.message.startsWith('Maximum call stack size exceeded')) return failed(tooDeep(options, line));
       byLine.set(line, { code: errorCode, severity: 'error', message: toErrorMessage(error.message), file: options.file, line, column: error.linePos?.[0].col });
     }
     const diagnostics = [...byLine.values()];
@@ -105,7 +107,7 @@ function tooDeep(options: ParseYamlOptions, line: number | undefined): Diagnosti
     message: `Nesting deeper than ${options.limits.maxDepth} levels; the file is not read`,
     file: options.file,
     line,
-    hint: 'Raise limits.maxDepth if this file is legitimate.',
+    hint: 'Raise --max-depth if this file is legitimate.',
   };
 }
 
@@ -164,7 +166,7 @@ class NodeConverter {
         message: `More than ${this.options.limits.maxYamlAliases} alias expansions (possible "billion laughs" document); the file is not read`,
         file: this.options.file,
         line: this.getLine(node),
-        hint: 'Raise limits.maxYamlAliases if this file is legitimate.',
+        hint: 'Raise --max-yaml-aliases if this file is legitimate.',
       });
     }
     return entry.value;
@@ -287,11 +289,45 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
+type Depth = { depth: number; line: number };
+
+function getDeeper(a: Depth, b: Depth | undefined): Depth {
+  return b && b.depth > a.depth ? b : a;
+}
+
+/**
+ * The deepest block nesting by indentation (each line more indented than the one it belongs to opens a level) and
+ * the line where it is reached: the YAML parser recurses per level, so a few thousand levels exhaust its stack.
+ * Block scalars can only over-count, and only when their lines keep indenting further.
+ */
+const COMPACT_SEQUENCES = /^(?:-[ \t]+)+/;
+
+function getIndentDepth(text: string): Depth {
+  const open: number[] = [];
+  let max = 0;
+  let maxLine = 1;
+  let line = 0;
+  for (const content of text.split('\n')) {
+    line++;
+    const indent = content.search(/[^ ]/);
+    if (indent < 0 || content[indent] === '#' || content[indent] === '\r') continue;
+    while (open.length > 0 && open[open.length - 1] >= indent) open.pop();
+    open.push(indent);
+    // `- - - x`: compact nested sequences open a level per dash on one line.
+    const depth = open.length + (COMPACT_SEQUENCES.exec(content.slice(indent))?.[0].split('-').length ?? 2) - 2;
+    if (depth > max) {
+      max = depth;
+      maxLine = line;
+    }
+  }
+  return { depth: max, line: maxLine };
+}
+
 /**
  * The deepest `[`/`{` nesting in the text and the line where it is reached. Quotes are not tracked, which can only
  * over-count (brackets inside strings) — harmless with any realistic limit.
  */
-function getBracketDepth(text: string): { depth: number; line: number } {
+function getBracketDepth(text: string): Depth {
   let depth = 0;
   let max = 0;
   let line = 1;

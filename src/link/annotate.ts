@@ -96,9 +96,12 @@ function annotate(
   if (conditions.length) annotations.conditions = conditions.map((c) => c.annotation);
   const sdkCall = chain.calls[chain.calls.length - 1];
   const { match } = expansion;
-  const request = options.detector.detect(sdkCall.call, sdkCall.env).find((m) => m.detector === match.detector && m.sdk.operation === match.sdk.operation);
-  const payload = readPayload(chain, request ?? match, origins);
-  if (payload) annotations.payload = payload;
+  // HTTP calls carry their body in fetch/axios options, which the payload reader does not read (yet).
+  if ('sdk' in match) {
+    const request = options.detector.detect(sdkCall.call, sdkCall.env).find((m) => m.detector === match.detector && m.sdk.operation === match.sdk.operation);
+    const payload = readPayload(chain, request ?? match, origins);
+    if (payload) annotations.payload = payload;
+  }
   const result = readResult(chain, entries, summaries);
   annotations.result = result.annotation;
   return { annotations, input: { chain, resultPositions: result.positions, conditions, origins } };

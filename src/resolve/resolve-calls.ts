@@ -1,16 +1,19 @@
 import type { SdkDetector } from '../types/analyzers.js';
-import type { SourceLocation } from '../types/diagnostics.js';
+import type { Diagnostic, SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
-import type { FunctionDef, Inventory } from '../types/inventory.js';
+import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
 import { buildCallerIndex, type CallSite } from '../link/callers.js';
+import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
 import { SdkCallDetector, type SdkCallMatch } from '../link/detect-sdk-calls.js';
-import { Evaluator, fnKey, type Binding, type Env } from '../link/evaluate.js';
+import { Evaluator, fnKey, type Binding, type Env, type Val } from '../link/evaluate.js';
 import type { ModuleResolver } from '../link/module-resolver.js';
 import { ReachIndex, computeReach } from '../link/reach.js';
-import { toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
-import { bindEnvironment } from './bind-environment.js';
+import { concatAll, toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
+import type { HttpClientDetector } from '../types/analyzers.js';
+import { bindEnvironment, type BoundPattern } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
+import { RouteIndex } from './resolve-http.js';
 import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
 
 export interface ResolvedCalls {
@@ -18,12 +21,17 @@ export interface ResolvedCalls {
   externals: GraphNode[];
   unresolved: UnresolvedTarget[];
   unreached: UnreachedCall[];
+  /** Wrapper call paths that were not all followed (see MAX_EXPANSIONS). */
+  diagnostics: Diagnostic[];
 }
 
-/** One way an SDK call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
+/** An SDK call or an HTTP call found in the code. */
+type CallMatch = SdkCallMatch | HttpCallMatch;
+
+/** One way an SDK or HTTP call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
 export interface Expansion {
   site: CallSite;
-  match: SdkCallMatch;
+  match: CallMatch;
   /** Wrapper calls between the site and the SDK call, then the SDK call itself. */
   via: SourceLocation[];
   /** The target as written at the site: the argument a wrapper's caller passes. */
@@ -33,7 +41,12 @@ export interface Expansion {
   chain: ChainLink[];
 }
 
-const MAX_CALLERS = 32;
+/**
+ * Call paths followed through wrappers for one SDK call, in all. A shared helper in a monorepo has thousands of
+ * callers, each a call site of its own, so the bound is on the total (paths multiply with each wrapper level); a
+ * call that reaches it gets a diagnostic instead of silently losing edges.
+ */
+const MAX_EXPANSIONS = 10_000;
 const MAX_WRAPPER_DEPTH = 4;
 
 /**
@@ -46,38 +59,46 @@ export function resolveCalls(
   resolver: ModuleResolver,
   inventory: Inventory,
   detectors: readonly SdkDetector[],
+  httpClients: readonly HttpClientDetector[] = [],
 ): ResolvedCalls {
   const evaluator = new Evaluator(summaries, resolver);
-  const detector = new SdkCallDetector(detectors, evaluator);
+  const sdkDetector = new SdkCallDetector(detectors, evaluator);
+  const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
   const targets = new TargetIndex(inventory);
+  const routes = new RouteIndex(inventory);
+  const parameters = inventory.parameters;
   const owners = getOwnersIndex(summaries, inventory, evaluator);
   let callers: Map<string, CallSite[]> | undefined;
   const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
   const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
-  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [] };
+  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
 
-  const context: ExpandContext = { detector, evaluator, getCallers };
   const annotated: AnnotationSource[] = [];
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
-      for (const expansion of expand({ file, call }, [], context, 0)) {
+      const context: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
+      const expansions = expand({ file, call }, [], context, 0);
+      if (context.exhausted) out.diagnostics.push(toTooManyPaths(file, call.line, call.column));
+      for (const expansion of expansions) {
         const { site } = expansion;
         const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
+        const { match } = expansion;
         if (lambdas.length === 0) {
-          out.unreached.push({ file: site.file, line: site.call.line, kind: expansion.match.kind, target: expansion.targetText, sdk: expansion.match.sdk });
+          out.unreached.push({ file: site.file, line: site.call.line, kind: match.kind, target: expansion.targetText, ...('sdk' in match ? { sdk: match.sdk } : {}) });
           continue;
         }
         for (const lambdaId of lambdas) {
-          const lambda = functionsById.get(lambdaId)!;
+          const fn = functionsById.get(lambdaId)!;
           const before = out.edges.length;
-          resolveForFunction(expansion, lambda, targets, evaluator, out);
-          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda, expansion });
+          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, { targets, parameters }, evaluator, out);
+          else resolveHttpForFunction({ ...expansion, match }, fn, { routes, parameters }, evaluator, out);
+          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
         }
       }
     }
   }
   // What surrounds each call: retries, fan-outs, conditions, compensation, payload and use of the result.
-  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector });
+  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector: sdkDetector });
   return out;
 }
 
@@ -100,10 +121,54 @@ function getOwnersIndex(summaries: ReadonlyMap<string, FileSummary>, inventory: 
   return owners;
 }
 
+/** SDK and HTTP calls, detected together so that wrappers of either are followed the same way. */
+class CallDetector {
+  constructor(
+    private readonly sdk: SdkCallDetector,
+    private readonly http: HttpCallDetector,
+  ) {}
+
+  detect(call: CallSite['call'], env: Env): CallMatch[] {
+    return [...this.sdk.detect(call, env), ...this.http.detect(call, env)];
+  }
+
+  getCommandParam(call: CallSite['call'], env: Env): ReturnType<SdkCallDetector['getCommandParam']> {
+    return this.sdk.getCommandParam(call, env);
+  }
+}
+
+/** The values a call's target is made of: the SDK target, or the parts of an HTTP URL. */
+function getTargetVals(match: CallMatch): Val[] {
+  if ('sdk' in match) return match.target ? [match.target] : [];
+  return match.url;
+}
+
+/** Whether two matches are the same call (the same operation, or the same client: a wrapper's callers may fix the method). */
+function isSameCall(a: CallMatch, b: CallMatch): boolean {
+  if ('sdk' in a && 'sdk' in b) return a.detector === b.detector && a.sdk.operation === b.sdk.operation;
+  if (!('sdk' in a) && !('sdk' in b)) return a.client === b.client;
+  return false;
+}
+
 interface ExpandContext {
-  detector: SdkCallDetector;
+  detector: CallDetector;
   evaluator: Evaluator;
   getCallers: (key: string) => CallSite[];
+  /** Caller sites still to follow for this SDK call; `exhausted` once one was skipped. */
+  budget: number;
+  exhausted: boolean;
+}
+
+function toTooManyPaths(file: string, line: number, column: number): Diagnostic {
+  return {
+    code: 'too-many-wrapper-paths',
+    severity: 'warning',
+    message: `this call is reached through wrappers from more than ${MAX_EXPANSIONS} call sites; the ones after that were not followed`,
+    file,
+    line,
+    column,
+    hint: 'edges from the call sites that were not followed are missing from the graph',
+  };
 }
 
 /** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
@@ -124,7 +189,12 @@ function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, d
   const matches = detector.detect(sdkSite.call, env);
   const out: Expansion[] = [];
   const followCallers = (param: ParamRef, carries: ChainLink['carries'], keep: (e: Expansion) => boolean) => {
-    for (const site of getCallers(fnKey(param.file, param.fn)).slice(0, MAX_CALLERS)) {
+    for (const site of getCallers(fnKey(param.file, param.fn))) {
+      if (context.budget <= 0) {
+        context.exhausted = true;
+        return;
+      }
+      context.budget--;
       for (const expansion of expand(sdkSite, [...chain, { param, site, carries }], context, depth + 1)) {
         if (keep(expansion)) out.push(expansion);
       }
@@ -136,17 +206,16 @@ function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, d
     return out;
   }
   for (const match of matches) {
-    const param = match.target && depth < MAX_WRAPPER_DEPTH ? findParam(toStringPatterns(match.target, evaluator)) : undefined;
+    const vals = depth < MAX_WRAPPER_DEPTH ? getTargetVals(match) : [];
+    const param = vals.map((val) => findParam(toStringPatterns(val, evaluator))).find((found) => found !== undefined);
     const before = out.length;
-    if (param) {
-      followCallers(param, 'target', (e) => e.match.detector === match.detector && e.match.sdk.operation === match.sdk.operation);
-    }
+    if (param) followCallers(param, 'target', (e) => isSameCall(e.match, match));
     if (out.length === before) out.push(toExpansion(sdkSite, match, chain));
   }
   return out;
 }
 
-function toExpansion(sdkSite: CallSite, match: SdkCallMatch, chain: ChainLink[]): Expansion {
+function toExpansion(sdkSite: CallSite, match: CallMatch, chain: ChainLink[]): Expansion {
   const last = chain[chain.length - 1];
   const site = last ? last.site : sdkSite;
   const via = chain.length ? [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), toLocation(sdkSite)] : [];
@@ -156,7 +225,14 @@ function toExpansion(sdkSite: CallSite, match: SdkCallMatch, chain: ChainLink[])
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
   for (const pattern of patterns) {
-    for (const part of pattern.parts) if (part.t === 'wild' && part.param) return part.param;
+    for (const part of pattern.parts) {
+      if (part.t === 'wild' && part.param) return part.param;
+      // `readParameter(name)`: a wrapper whose callers name the SSM parameter.
+      if (part.t === 'ssm') {
+        const inner = findParam([part.name]);
+        if (inner) return inner;
+      }
+    }
   }
   return undefined;
 }
@@ -175,7 +251,64 @@ function toLocation(site: CallSite): SourceLocation {
   return { file: site.file, line: site.call.line, column: site.call.column };
 }
 
-function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+/**
+ * An HTTP call of function `fn`: its URL bound to the function's environment, then to the function serving the
+ * route of an API of the IaC (an `http` edge), to an external endpoint, or left unresolved with the reason.
+ */
+function resolveHttpForFunction(
+  expansion: Expansion & { match: HttpCallMatch },
+  fn: FunctionDef,
+  { routes, parameters }: { routes: RouteIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
+  const { site, match, via } = expansion;
+  const base = { from: fn.id, kind: 'http' as const, file: site.file, line: site.call.line, column: site.call.column, target: expansion.targetText };
+  const unresolved = (reason: string) => out.unresolved.push({ from: fn.id, kind: 'http', file: site.file, line: site.call.line, target: base.target, reason });
+  if (match.url.length === 0) {
+    unresolved('the call has no URL');
+    return;
+  }
+  const patterns = concatAll(match.url.map((val) => toStringPatterns(val, evaluator)));
+  const missing: string[] = [];
+  let resolvedAny = false;
+  for (const pattern of patterns) {
+    const bound = bindEnvironment(pattern, fn, parameters);
+    if ('missing' in bound) {
+      missing.push(bound.missing);
+      continue;
+    }
+    const result = routes.match(bound, match.method);
+    if (!result.ok) {
+      const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
+      unresolved(param && param.t === 'wild' ? `the URL is ${param.why}, and no call passing it was found` : result.reason);
+      continue;
+    }
+    resolvedAny = true;
+    const resolution = getResolution(bound, pattern, expansion.targetText);
+    const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
+    if ('external' in result) {
+      const id = `external:http:${result.external}`;
+      out.externals.push({ id, kind: 'external', name: result.external });
+      out.edges.push(withOptional({ ...base, to: id, resolution, details: details(match.method) }, via, false, false));
+      continue;
+    }
+    for (const target of result.targets) {
+      out.edges.push(withOptional({ ...base, to: target.to, resolution, details: details(target.method, target.path) }, via, false, target.to === fn.id));
+    }
+  }
+  if (!resolvedAny) {
+    for (const name of new Set(missing)) unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
+  }
+}
+
+function resolveForFunction(
+  expansion: Expansion & { match: SdkCallMatch },
+  fn: FunctionDef,
+  { targets, parameters }: { targets: TargetIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = {
     from: fn.id,
@@ -202,7 +335,7 @@ function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: Targ
   const missing: string[] = [];
   let resolvedAny = false;
   for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
+    const bound = bindEnvironment(pattern, fn, parameters);
     if ('missing' in bound) {
       missing.push(bound.missing);
       continue;
@@ -214,7 +347,7 @@ function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: Targ
       continue;
     }
     resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:${match.sdk.service}:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external, service: match.sdk.service });
@@ -232,9 +365,10 @@ function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: Targ
   }
 }
 
-/** How the target was bound: through the environment, the function's own name, or a literal written at the call or in a constant. */
-function getResolution(viaEnvironment: boolean, pattern: StringPattern, text: string): Resolution {
-  if (viaEnvironment) return 'environment';
+/** How the target was bound: an SSM parameter, the environment, the function's own name, or a literal written at the call or in a constant. */
+function getResolution(bound: BoundPattern, pattern: StringPattern, text: string): Resolution {
+  if (bound.parameters) return 'parameter';
+  if (bound.envNames.length > 0) return 'environment';
   if (pattern.parts.some((part) => part.t === 'self')) return 'self';
   return /^(['"`]).*\1$/.test(text) && !text.includes('${') ? 'literal' : 'constant';
 }

@@ -1,6 +1,15 @@
-import { parse, type ParserPlugin } from '@babel/parser';
+import { createRequire } from 'node:module';
+import type { ParserPlugin, parse as babelParse } from '@babel/parser';
 import type { File } from '@babel/types';
 import type { Diagnostic } from '../types/diagnostics.js';
+
+/**
+ * @babel/parser is CommonJS: required, not imported, because importing it from ESM makes Node scan its 500 kB
+ * for export names on every start; and loaded on first use, since a run that reads every file from the cache
+ * never parses.
+ */
+let parse: typeof babelParse | undefined;
+const loadParser = (): typeof babelParse => (parse ??= (createRequire(import.meta.url)('@babel/parser') as { parse: typeof babelParse }).parse);
 
 export interface ParseResult {
   ast?: File;
@@ -74,24 +83,25 @@ function parseOnce(file: string, text: string): ParseResult {
   let firstError: unknown;
   for (const sourceType of order) {
     try {
-      const ast = parse(text, { ...base, sourceType });
-      const diagnostics = (ast.errors ?? []).slice(0, 20).map((error) => toParseDiagnostic(file, error));
+      const ast = loadParser()(text, { ...base, sourceType });
+      const diagnostics = (ast.errors ?? []).slice(0, 20).map((error) => toParseDiagnostic(file, error, text));
       return { ast, diagnostics };
     } catch (error) {
       firstError ??= error;
     }
   }
-  return { diagnostics: [toParseDiagnostic(file, firstError)] };
+  return { diagnostics: [toParseDiagnostic(file, firstError, text)] };
 }
 
-function toParseDiagnostic(file: string, error: unknown): Diagnostic {
+function toParseDiagnostic(file: string, error: unknown, text: string): Diagnostic {
   const err = error as { message?: string; loc?: { line: number; column: number }; reasonCode?: string };
   if (error instanceof RangeError) {
     return {
       code: 'too-deep',
       severity: 'error',
-      message: 'the file is nested too deeply to parse',
+      message: 'nested too deeply to parse',
       file,
+      line: getDeepestBracketLine(text),
       hint: 'the file was skipped; everything else was analysed',
     };
   }
@@ -104,4 +114,26 @@ function toParseDiagnostic(file: string, error: unknown): Diagnostic {
     line: err?.loc?.line,
     column: err?.loc ? err.loc.column + 1 : undefined,
   };
+}
+
+/**
+ * Where a file too deep to parse is deepest: the first line with the most open brackets. The parser's stack runs out
+ * before it can say where it was; brackets inside strings and comments only shift the guess.
+ */
+function getDeepestBracketLine(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let line = 1;
+  let maxLine = 1;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 10) line++;
+    else if (char === 40 || char === 91 || char === 123) {
+      if (++depth > max) {
+        max = depth;
+        maxLine = line;
+      }
+    } else if ((char === 41 || char === 93 || char === 125) && depth > 0) depth--;
+  }
+  return maxLine;
 }

@@ -98,6 +98,35 @@ export interface StateMachineDef {
   scope?: string;
 }
 
+/**
+ * An API Gateway API (REST or HTTP). Not a node of the graph: its routes are `http` triggers of the functions that
+ * serve them, with `details.apiId` naming the API, so that a URL built from the API (`!Sub https://${Api}...`,
+ * CDK `api.url`, Terraform `aws_apigatewayv2_api.x.api_endpoint`) finds the function behind a method and path.
+ */
+export interface ApiDef {
+  id: string;
+  kind: 'rest' | 'http';
+  name?: IacValue;
+  /** Stage names that start the paths of its URLs (`/prod/orders` on a REST API), when known. */
+  stages?: string[];
+  location: SourceLocation;
+  format: IacFormat;
+  scope?: string;
+}
+
+/**
+ * An SSM parameter the IaC writes (`aws_ssm_parameter`, `ssm.StringParameter`, `AWS::SSM::Parameter`): code that
+ * reads it at run time (`GetParameterCommand`) gets its value, often a queue URL, topic ARN or function name.
+ */
+export interface ParameterDef {
+  id: string;
+  name?: IacValue;
+  value?: IacValue;
+  location: SourceLocation;
+  format: IacFormat;
+  scope?: string;
+}
+
 /** The kinds of event that start a function or deliver to a queue. */
 export type TriggerKind = 'sqs' | 'sns' | 'eventbridge' | 'schedule' | 'http' | 's3' | 'stream' | 'other';
 
@@ -111,7 +140,7 @@ export interface TriggerDef {
   from?: IacValue;
   /** Logical id of the function (or queue) that receives the events. */
   to: string;
-  /** Kind-specific facts: `batchSize`, `schedule` expression, HTTP `method` and `path`, event `pattern`, `bucket`, `filter`. */
+  /** Kind-specific facts: `batchSize`, `schedule` expression, HTTP `method`, `path` and `apiId`, event `pattern`, `bucket`, `filter`. */
   details: Record<string, string | number | boolean>;
   location: SourceLocation;
   format: IacFormat;
@@ -125,8 +154,10 @@ export interface Inventory {
   buses: BusDef[];
   stateMachines: StateMachineDef[];
   triggers: TriggerDef[];
+  apis: ApiDef[];
+  parameters: ParameterDef[];
 }
 
 export function emptyInventory(): Inventory {
-  return { functions: [], queues: [], topics: [], buses: [], stateMachines: [], triggers: [] };
+  return { functions: [], queues: [], topics: [], buses: [], stateMachines: [], triggers: [], apis: [], parameters: [] };
 }

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, type AnalysisLimits, type FileIacAnalyzer, type IacResult } from '../../src/types/analyzers.js';
+import { discoverFiles } from '../../src/discover.js';
+import { DEFAULT_LIMITS, type AnalysisLimits, type FileIacAnalyzer, type IacInput, type IacResult, type ProjectIacAnalyzer } from '../../src/types/analyzers.js';
 import type { Diagnostic } from '../../src/types/diagnostics.js';
 import { emptyInventory, type Inventory } from '../../src/types/inventory.js';
 import { createFixtureRoot } from './fixture-root.js';
@@ -16,6 +17,7 @@ import { createFixtureRoot } from './fixture-root.js';
  */
 export interface ExpectedCase {
   description: string;
+  /** The analysed file (per-file analyzers); a project analyzer reads every discovered file it matches. */
   file: string;
   matches?: boolean;
   limits?: Partial<AnalysisLimits>;
@@ -84,6 +86,51 @@ export function describeFixtureCases(analyzer: FileIacAnalyzer, folder: string):
         expect(diagnostics).toEqual(expected.diagnostics ?? []);
         // Same input, byte-identical output.
         expect(JSON.stringify(runCase(analyzer, caseFolder, expected))).toBe(JSON.stringify(result));
+      });
+    }
+  });
+}
+
+/** The inputs a project analyzer gets for a case folder: every discovered, non-test file it matches, as the pipeline hands them over. */
+export async function getProjectInputs(analyzer: ProjectIacAnalyzer, caseFolder: string, limits: AnalysisLimits): Promise<IacInput[]> {
+  const root = createFixtureRoot(caseFolder);
+  const { files } = await discoverFiles(caseFolder, { limits });
+  const inputs: IacInput[] = [];
+  for (const file of files) {
+    if (file.isTest || file.kind === 'config' || file.kind === 'other' || file.path === 'expected.json') continue;
+    const text = root.readText(file.path);
+    if (text !== undefined && analyzer.matches(file.path, text)) inputs.push({ file: file.path, text, root, limits });
+  }
+  return inputs;
+}
+
+export type ExpectedProjectCase = Omit<ExpectedCase, 'file' | 'matches'>;
+
+/**
+ * One test per case folder of a project analyzer (Terraform, CDK): the whole folder is its input. expected.json
+ * holds `description`, `inventory` and `diagnostics` as for per-file cases.
+ */
+export function describeProjectFixtureCases(analyzer: ProjectIacAnalyzer, folder: string): void {
+  describe(`${analyzer.id} fixtures`, () => {
+    for (const name of getCaseFolders(folder)) {
+      const caseFolder = join(folder, name);
+      const expected = JSON.parse(readFileSync(join(caseFolder, 'expected.json'), 'utf8')) as ExpectedProjectCase;
+      it(`${name}: ${expected.description}`, async () => {
+        const limits = { ...DEFAULT_LIMITS, ...expected.limits };
+        const run = async () => analyzer.analyzeProject(await getProjectInputs(analyzer, caseFolder, limits));
+        const result = await run();
+        const inventory = toComparableInventory(result.inventory);
+        const diagnostics = toComparableDiagnostics(result.diagnostics);
+        if (UPDATE) {
+          const compact = Object.fromEntries(Object.entries(inventory).filter(([, list]) => (list as unknown[]).length > 0));
+          const golden = { description: expected.description, limits: expected.limits, inventory: compact, diagnostics };
+          writeFileSync(join(caseFolder, 'expected.json'), `${JSON.stringify(golden, null, 2)}\n`);
+          return;
+        }
+        expect(inventory).toEqual(toComparableInventory(expected.inventory ?? {}));
+        expect(diagnostics).toEqual(expected.diagnostics ?? []);
+        // Same input, byte-identical output.
+        expect(JSON.stringify(await run())).toBe(JSON.stringify(result));
       });
     }
   });

@@ -8,9 +8,10 @@ import { InventoryBuilder } from './inventory-builder.js';
 import { buildModuleConfig, type ModuleConfig, type SourceFile } from './module-config.js';
 import { ModuleInstance, getRemoteEntityAddress, type ModuleCallInstance, type ProjectContext, type ResourceInstance } from './module-instance.js';
 import { parseHcl, type HclBody } from './parse-hcl.js';
-import { readHttpApiQuickCreate, readHttpApiRoute, readRestApiIntegration } from './read-apis.js';
+import { readApi, readHttpApiQuickCreate, readHttpApiRoute, readRestApiIntegration } from './read-apis.js';
 import { readBucketNotification, readBus, readEventTarget, readStateMachine } from './read-events.js';
 import { readLambdaFunction, readLambdaModule } from './read-functions.js';
+import { readParameter } from './read-parameters.js';
 import { readEventSourceMapping, readQueue, readRedrivePolicy, readSnsModule, readSqsModule, readSubscription, readTopic } from './read-messaging.js';
 import { ENTITY_TYPES, NAME_ARGUMENT, REMOTE_MODULE_TYPE } from './resource-attributes.js';
 import { resolveRootVariables, type VarFile } from './root-variables.js';
@@ -40,7 +41,7 @@ export async function analyzeTerraformProject(inputs: readonly IacInput[]): Prom
   const varFiles: VarFile[] = [];
   const sorted = [...inputs].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const input of sorted) {
-    const parsed = await parseHcl(input.file, input.text);
+    const parsed = await parseHcl(input.file, input.text, input.limits.maxDepth);
     diagnostics.push(...parsed.diagnostics);
     if (input.file.endsWith('.tfvars')) varFiles.push({ file: input.file, body: parsed.body });
     else sources.push({ file: input.file, body: parsed.body, scan: scanBlocks(input.text) });
@@ -103,6 +104,11 @@ function readEntity(instance: ResourceInstance, entity: EntityInfo, builder: Inv
       return readBus(instance, entity, builder);
     case 'aws_sfn_state_machine':
       return readStateMachine(instance, entity, builder);
+    case 'aws_apigatewayv2_api':
+    case 'aws_api_gateway_rest_api':
+      return readApi(instance, entity, builder);
+    case 'aws_ssm_parameter':
+      return readParameter(instance, entity, builder);
     default:
       return undefined; // event rules: read through their targets
   }

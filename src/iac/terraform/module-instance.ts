@@ -339,11 +339,48 @@ export function getRemoteEntityAddress(call: ModuleCallInstance, resource: 'main
 export function getResourceAttribute(instance: ResourceInstance, attribute: string): TfValue {
   const { type } = instance.config;
   const isData = instance.mode === 'data';
+  if (!isData && attribute === 'invoke_url' && STAGE_API[type]) return getStageUrl(instance);
+  if (isData && type === 'aws_ssm_parameter' && (attribute === 'value' || attribute === 'insecure_value')) {
+    const written = findWrittenParameter(instance);
+    if (written) return getResourceAttribute(written, 'value');
+  }
   if (!isData && REF_ATTRIBUTES[type]?.[attribute]) return new Sym([{ kind: 'attr', address: instance.address, attribute }]);
   const argument = attribute === 'id' && ID_ARGUMENT[type] ? ID_ARGUMENT[type] : attribute === 'value' && type === 'aws_ssm_parameter' && instance.config.body.value === undefined ? 'insecure_value' : attribute;
   const raw = instance.config.body[argument];
   if (raw !== undefined && !(ENTITY_TYPES[type] && !isData && argument === 'id')) return evaluateRaw(raw, instance.scope);
   return new Sym([{ kind: 'attr', address: instance.address, attribute }]);
+}
+
+/** Stages and deployments, with the argument that names their API. */
+const STAGE_API: Record<string, string> = {
+  aws_apigatewayv2_stage: 'api_id',
+  aws_api_gateway_stage: 'rest_api_id',
+  aws_api_gateway_deployment: 'rest_api_id',
+};
+
+/**
+ * `aws_apigatewayv2_stage.x.invoke_url`: the API's endpoint followed by the stage name (none for `$default`);
+ * for a REST API, the API followed by `/<stage_name>`. A reference to the API, so code given the URL finds its routes.
+ */
+function getStageUrl(instance: ResourceInstance): TfValue {
+  const { type, body } = instance.config;
+  const value = (name: string) => (body[name] === undefined ? undefined : evaluateRaw(body[name], instance.scope));
+  const api = value(STAGE_API[type]);
+  const ref = api instanceof Sym ? api.parts.find((part) => part.kind === 'attr') : undefined;
+  if (ref?.kind !== 'attr') return new Sym([{ kind: 'attr', address: instance.address, attribute: 'invoke_url' }]);
+  const stage = toText(value(type === 'aws_apigatewayv2_stage' ? 'name' : 'stage_name'));
+  const apiPart = { kind: 'attr' as const, address: ref.address, attribute: type === 'aws_apigatewayv2_stage' ? 'api_endpoint' : 'id' };
+  if (stage === undefined) return new Sym([apiPart, { kind: 'unknown', text: `${instance.address}.stage` }]);
+  return new Sym(stage === '$default' ? [apiPart] : [apiPart, { kind: 'literal', value: `/${stage}` }]);
+}
+
+/** `data "aws_ssm_parameter"` reading a parameter that a resource of the same module writes (same literal name). */
+function findWrittenParameter(instance: ResourceInstance): ResourceInstance | undefined {
+  const name = toText(instance.module.evaluateArgument(instance, 'name'));
+  if (name === undefined) return undefined;
+  return instance.module.getResourceInstances().find(
+    (resource) => resource.config.type === 'aws_ssm_parameter' && toText(instance.module.evaluateArgument(resource, 'name')) === name,
+  );
 }
 
 /** `for_each` over a map (keys in lexical order, as Terraform iterates) or a set of strings. */

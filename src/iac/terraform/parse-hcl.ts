@@ -34,9 +34,9 @@ function getParser(): Hcl2Json {
  * Parse one `.tf` / `.tfvars` file. A syntax error becomes an `hcl-error` at its line; the top-level block holding
  * it is blanked out (lines kept, so positions stay true) and the rest of the file is parsed again.
  */
-export async function parseHcl(file: string, text: string): Promise<ParsedHcl> {
+export async function parseHcl(file: string, text: string, maxDepth = Number.POSITIVE_INFINITY): Promise<ParsedHcl> {
   const diagnostics: Diagnostic[] = [];
-  let current = text;
+  let current = blankTooDeepBlocks(file, text, maxDepth, diagnostics);
   for (let attempt = 0; attempt <= MAX_RECOVERIES; attempt++) {
     try {
       return { body: await getParser().parse(file, current), diagnostics };
@@ -58,6 +58,31 @@ export async function parseHcl(file: string, text: string): Promise<ParsedHcl> {
     }
   }
   return { body: {}, diagnostics };
+}
+
+/**
+ * The WebAssembly parser recurses once per nesting level and a deep enough file kills the whole process (a Go
+ * runtime fatal error, not an exception). So nesting is measured first, with the lexical scan, and each top-level
+ * block deeper than `maxDepth` is reported and blanked out before the parser sees the text.
+ */
+function blankTooDeepBlocks(file: string, text: string, maxDepth: number, diagnostics: Diagnostic[]): string {
+  let current = text;
+  for (let scan = scanBlocks(current); scan.deepest.depth > maxDepth; scan = scanBlocks(current)) {
+    const { line } = scan.deepest;
+    diagnostics.push({
+      code: 'too-deep',
+      severity: 'error',
+      message: `Nesting deeper than ${maxDepth} levels; the block is not read`,
+      file,
+      line,
+      hint: 'Raise --max-depth if this file is legitimate. The rest of the file is analysed.',
+    });
+    const block = scan.blocks.find((b) => b.line <= line && line <= b.endLine);
+    const next = block ? blankLines(current, block.line, block.endLine) : blankLines(current, line, scan.lines.length);
+    if (next === current) return '';
+    current = next;
+  }
+  return current;
 }
 
 /** `parse config: [main.tf:4,9-5,1: Summary; Detail., main.tf:7,1-2: ...]` → positions and messages. */

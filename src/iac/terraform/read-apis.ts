@@ -1,4 +1,6 @@
-import type { TriggerDef } from '../../types/inventory.js';
+import type { ApiDef, TriggerDef } from '../../types/inventory.js';
+import { dropUndefined } from '../cfn-template.js';
+import type { EntityInfo } from './entity-ids.js';
 import { evaluateRaw } from './evaluate.js';
 import type { InventoryBuilder } from './inventory-builder.js';
 import type { ResourceInstance } from './module-instance.js';
@@ -7,6 +9,27 @@ import { toText, type TfValue } from './values.js';
 function getArguments(instance: ResourceInstance): (name: string) => TfValue | undefined {
   const { body } = instance.config;
   return (name) => (body[name] === undefined ? undefined : evaluateRaw(body[name], instance.scope));
+}
+
+/** `aws_apigatewayv2_api` / `aws_api_gateway_rest_api`: an API whose routes are `http` triggers with its id as `apiId`. */
+export function readApi(instance: ResourceInstance, entity: EntityInfo, builder: InventoryBuilder): void {
+  const value = getArguments(instance);
+  const kind = instance.config.type === 'aws_api_gateway_rest_api' ? 'rest' : 'http';
+  builder.inventory.apis.push(
+    dropUndefined({
+      id: entity.id,
+      kind,
+      name: builder.toIacValue(value('name')),
+      location: builder.locate(instance.config),
+      format: 'terraform' as const,
+      scope: entity.scope,
+    }) satisfies ApiDef,
+  );
+}
+
+/** The id of the API a route, integration or stage belongs to (`api_id = aws_apigatewayv2_api.x.id`). */
+function getApiId(value: TfValue | undefined, builder: InventoryBuilder): string | undefined {
+  return builder.resolveEntity(value, ['api'])?.id;
 }
 
 /**
@@ -25,6 +48,8 @@ export function readHttpApiRoute(instance: ResourceInstance, builder: InventoryB
   const details: TriggerDef['details'] = { api: 'http' };
   if (method !== undefined) details.method = method;
   if (path !== undefined) details.path = path;
+  const apiId = getApiId(value('api_id'), builder);
+  if (apiId !== undefined) details.apiId = apiId;
   builder.addTrigger({ kind: 'http', to: fn.id, details, location: builder.locate(instance.config), format: 'terraform' });
 }
 
@@ -34,10 +59,11 @@ export function readHttpApiQuickCreate(instance: ResourceInstance, builder: Inve
   const fn = builder.resolveEntity(value('target'), ['function']);
   if (!fn) return;
   const [method, path] = splitRouteKey(toText(value('route_key')) ?? '$default');
+  const apiId = builder.getEntity(instance.address)?.id;
   builder.addTrigger({
     kind: 'http',
     to: fn.id,
-    details: { api: 'http', method: method ?? 'ANY', path: path ?? '$default' },
+    details: { api: 'http', method: method ?? 'ANY', path: path ?? '$default', ...(apiId === undefined ? {} : { apiId }) },
     location: builder.locate(instance.config),
     format: 'terraform',
   });
@@ -57,6 +83,8 @@ export function readRestApiIntegration(instance: ResourceInstance, builder: Inve
   if (method !== undefined) details.method = method.toUpperCase();
   const path = getResourcePath(value('resource_id'), builder, 0);
   if (path !== undefined) details.path = path;
+  const apiId = getApiId(value('rest_api_id'), builder);
+  if (apiId !== undefined) details.apiId = apiId;
   builder.addTrigger({ kind: 'http', to: fn.id, details, location: builder.locate(instance.config), format: 'terraform' });
 }
 

@@ -1,7 +1,7 @@
 import type { RefAttribute } from '../../types/inventory.js';
 
 /** Resource types that become Inventory entities. Event rules are not entities but own an id (their schedule node's). */
-export type EntityKind = 'function' | 'queue' | 'topic' | 'bus' | 'stateMachine' | 'rule';
+export type EntityKind = 'function' | 'queue' | 'topic' | 'bus' | 'stateMachine' | 'rule' | 'api' | 'parameter';
 
 export const ENTITY_TYPES: Record<string, EntityKind> = {
   aws_lambda_function: 'function',
@@ -10,6 +10,9 @@ export const ENTITY_TYPES: Record<string, EntityKind> = {
   aws_cloudwatch_event_bus: 'bus',
   aws_sfn_state_machine: 'stateMachine',
   aws_cloudwatch_event_rule: 'rule',
+  aws_apigatewayv2_api: 'api',
+  aws_api_gateway_rest_api: 'api',
+  aws_ssm_parameter: 'parameter',
 };
 
 /**
@@ -30,6 +33,9 @@ export const REF_ATTRIBUTES: Record<string, Record<string, RefAttribute>> = {
   aws_sns_topic: { arn: 'arn', id: 'arn', name: 'name' },
   aws_cloudwatch_event_bus: { name: 'name', id: 'name', arn: 'arn' },
   aws_sfn_state_machine: { arn: 'arn', id: 'arn', name: 'name' },
+  aws_apigatewayv2_api: { api_endpoint: 'url', id: 'id', arn: 'arn' },
+  aws_api_gateway_rest_api: { id: 'id', arn: 'arn' },
+  aws_ssm_parameter: { name: 'name', id: 'name', arn: 'arn' },
 };
 
 /** Resources whose `id` is one of their own arguments (a bucket's id is its name). */
@@ -49,6 +55,9 @@ export const NAME_ARGUMENT: Record<string, string> = {
   aws_cloudwatch_event_bus: 'name',
   aws_sfn_state_machine: 'name',
   aws_cloudwatch_event_rule: 'name',
+  aws_apigatewayv2_api: 'name',
+  aws_api_gateway_rest_api: 'name',
+  aws_ssm_parameter: 'name',
 };
 
 /** Outputs of the registry modules we read (terraform-aws-modules), as attributes of the resource they come from. */

@@ -20,6 +20,8 @@ export interface ScannedText {
   /** Bracket depth at the start of each line (index = line number; -1: the line starts inside a string or comment). */
   depths: number[];
   lines: string[];
+  /** The deepest bracket nesting anywhere in the text, and the first line that reaches it. */
+  deepest: { depth: number; line: number };
 }
 
 const BLOCK_HEAD = /^\s*([A-Za-z_][\w-]*)((?:\s+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)\s*\{/;
@@ -35,6 +37,14 @@ export function scanBlocks(text: string): ScannedText {
   let heredoc: string | undefined;
   let blockComment = false;
   let open: ScannedBlock | undefined;
+  const deepest = { depth: 0, line: 1 };
+  const deeper = (lineNumber: number): void => {
+    depth++;
+    if (depth > deepest.depth) {
+      deepest.depth = depth;
+      deepest.line = lineNumber;
+    }
+  };
 
   lines.forEach((content, index) => {
     const lineNumber = index + 1;
@@ -68,7 +78,7 @@ export function scanBlocks(text: string): ScannedText {
         else if ((char === '$' || char === '%') && next === '{') {
           if (content[i - 1] === char) continue; // `$${` and `%%{` are escapes, not interpolations
           stack.push(depth);
-          depth++;
+          deeper(lineNumber);
           i++;
         }
         continue;
@@ -84,7 +94,7 @@ export function scanBlocks(text: string): ScannedText {
           heredoc = marker[1];
           break;
         }
-      } else if (char === '{' || char === '[' || char === '(') depth++;
+      } else if (char === '{' || char === '[' || char === '(') deeper(lineNumber);
       else if (char === '}' || char === ']' || char === ')') {
         depth = Math.max(0, depth - 1);
         if (typeof stack.at(-1) === 'number' && stack.at(-1) === depth) stack.pop();
@@ -94,8 +104,11 @@ export function scanBlocks(text: string): ScannedText {
         }
       }
     }
+    // A quoted string never spans lines in HCL (only an interpolation inside one can): one left open is an error
+    // the parser reports, and must not swallow the blocks that follow.
+    while (stack.at(-1) === 's') stack.pop();
   });
-  return { blocks, depths, lines };
+  return { blocks, depths, lines, deepest };
 }
 
 /** The line of a top-level block with these labels (`resource "aws_sqs_queue" "jobs"`). */
