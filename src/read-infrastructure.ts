@@ -30,7 +30,7 @@ export async function readInfrastructure(
     if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
     let text: string;
     if (file.kind === 'code' && codeTexts) {
-      // Code files were read by the code stage; only those an IaC analyzer may match are kept for us.
+      // Code files were read (and reported) by the code stage; only those an IaC analyzer may match are kept for us.
       const cached = codeTexts.get(file.path);
       if (cached === undefined) continue;
       text = cached;

@@ -375,6 +375,8 @@ export interface PassStep {
   comment: string;
   /** The code and configuration the step comes from. */
   evidence: Evidence[];
+  /** A value built from the state (ASL `Parameters`), placed at `result.resultPath`; absent: `value`, or the input. */
+  input?: StepInput;
   /** A fixed value to place at `result.resultPath`; absent: the input passes through. */
   value?: unknown;
   result: ResultHandling;

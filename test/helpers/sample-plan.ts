@@ -1,23 +1,11 @@
-import type { Evidence, Plan, RetryRule, WorkflowPlan } from '../../src/types/plan.js';
+import { lambdaServiceRetry } from '../../src/propose/retry-rules.js';
+import type { Evidence, Plan, WorkflowPlan } from '../../src/types/plan.js';
 import { PLAN_SCHEMA_VERSION } from '../../src/types/plan.js';
 
 const PLACE_ORDER = 'src/handlers/place-order.ts';
 
 function at(line: number, text: string, file = PLACE_ORDER): Evidence {
   return { file, line, text };
-}
-
-/** The Lambda service-exception retry AWS recommends on every Lambda Task. */
-function lambdaServiceRetry(): RetryRule {
-  return {
-    errorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
-    intervalSeconds: 1,
-    maxAttempts: 3,
-    backoffRate: 2,
-    jitterStrategy: 'FULL',
-    comment: 'Transient Lambda service errors, as AWS recommends for every Lambda task',
-    evidence: [],
-  };
 }
 
 /**
