@@ -18,6 +18,8 @@ export interface GenerateCommandOptions {
   logLevel?: LogLevel;
   tracing?: boolean;
   includeExecutionData?: boolean;
+  /** Also write the handlers' diff against the originals, and list every file written on standard output. */
+  diff?: boolean;
   force: boolean;
   progress: boolean;
 }
@@ -66,8 +68,9 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
   if (!settings.iac) {
     throw new UsageError('cannot tell which infrastructure format the repository uses', `pass --iac ${IAC_TARGETS.join('|')}`);
   }
-  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, { ...(root ? { root } : {}), ...(analysis ? { graph: analysis.graph } : {}) });
+  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, { ...(root ? { root } : {}), ...(analysis ? { graph: analysis.graph } : {}), ...(options.diff ? { diff: true } : {}) });
   const written = writeOutputFiles(options.out, files, options.force);
+  if (options.diff) for (const file of files) streams.stdout.write(`${path.join(options.out, ...file.path.split('/'))}\n`);
   streams.stderr.write(`lambda2sfn: wrote ${written.length} files to ${options.out} (${settings.iac}${options.iac ? '' : ', detected'}); see ${path.join(options.out, 'DEPLOY.md')}\n`);
   return EXIT.ok;
 }

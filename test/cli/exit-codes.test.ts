@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { runCliAsync } from '../helpers/run-cli.js';
 
 /**
  * Every exit code of the README's table, for every command (`analyze`, `report`, plus the program's own help and
@@ -47,8 +47,8 @@ const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] =
 ];
 
 describe('exit codes', () => {
-  it.each(cases)('$name → $code', ({ args, code, stderr }) => {
-    const result = runCli(args);
+  it.each(cases)('$name → $code', async ({ args, code, stderr }) => {
+    const result = await runCliAsync(args);
     expect(result.code, result.stderr).toBe(code);
     if (stderr) expect(result.stderr).toMatch(stderr);
     expect(result.stderr).not.toMatch(STACK_FRAME);

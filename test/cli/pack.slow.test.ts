@@ -1,22 +1,20 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/run-cli.js';
 
-/** Asynchronous: a worker blocked for more than a minute in spawnSync misses vitest's RPC deadline (an error). */
-function npm(args: string[], cwd: string): Promise<string> {
+/** Asynchronous, so that the test worker keeps answering vitest while npm installs (a blocked worker times out). */
+async function npm(args: string[], cwd: string): Promise<string> {
   const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' };
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd, env, timeout: 180_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`npm ${args.join(' ')} failed:\n${stderr}`))));
-  });
+  try {
+    const { stdout } = await promisify(execFile)('npm', args, { cwd, encoding: 'utf8', timeout: 180_000, env, maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    throw new Error(`npm ${args.join(' ')} failed:\n${(error as { stderr?: string }).stderr ?? String(error)}`, { cause: error });
+  }
 }
 
 /**
