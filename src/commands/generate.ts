@@ -8,8 +8,7 @@ import { analyze } from '../pipeline.js';
 import { readPlanFile } from '../plan-file.js';
 import { createProgress } from '../progress.js';
 import { IAC_TARGETS, type IacTarget, type LogLevel } from '../types/deploy.js';
-import type { GeneratedFile } from '../types/generator.js';
-import { writeFileAtomic } from '../write-output.js';
+import { writeOutputFiles } from '../write-output.js';
 
 export interface GenerateCommandOptions {
   plan: string;
@@ -22,27 +21,6 @@ export interface GenerateCommandOptions {
   diff?: boolean;
   force: boolean;
   progress: boolean;
-}
-
-/**
- * Writes files into a folder: every target is checked first, so an existing file without `force` stops the run
- * before anything is written; each file is then written atomically.
- */
-export function writeOutputFiles(outDir: string, files: readonly GeneratedFile[], force: boolean): string[] {
-  const root = path.resolve(outDir);
-  const targets = files.map((file) => {
-    const target = path.resolve(root, ...file.path.split('/'));
-    if (path.relative(root, target).startsWith('..')) throw new UsageError(`refusing to write ${file.path} outside ${outDir}`);
-    return { target, contents: file.contents };
-  });
-  if (!force) {
-    const existing = targets.filter(({ target }) => existsSync(target));
-    if (existing.length > 0) {
-      throw new UsageError(`${existing.length} output file(s) already exist, e.g. ${path.relative(process.cwd(), existing[0]!.target)}`, 'pass --force to replace them, or choose another --out folder');
-    }
-  }
-  for (const { target, contents } of targets) writeFileAtomic(target, contents, { force });
-  return targets.map(({ target }) => target);
 }
 
 /** The analysed folder the plan points at, when it is still there. */
@@ -69,7 +47,8 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
     throw new UsageError('cannot tell which infrastructure format the repository uses', `pass --iac ${IAC_TARGETS.join('|')}`);
   }
   const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, { ...(root ? { root } : {}), ...(analysis ? { graph: analysis.graph } : {}), ...(options.diff ? { diff: true } : {}) });
-  const written = writeOutputFiles(options.out, files, options.force);
+  // write-output.ts checks every path, refuses links and existing files (without --force) before writing anything.
+  const written = writeOutputFiles(options.out, files, { force: options.force });
   if (options.diff) for (const file of files) streams.stdout.write(`${path.join(options.out, ...file.path.split('/'))}\n`);
   streams.stderr.write(`lambda2sfn: wrote ${written.length} files to ${options.out} (${settings.iac}${options.iac ? '' : ', detected'}); see ${path.join(options.out, 'DEPLOY.md')}\n`);
   return EXIT.ok;
