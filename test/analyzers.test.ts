@@ -8,6 +8,8 @@ import { compareExpectations, readExpectedBlock, type Expectations } from './hel
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 /** Folders of whole-graph cases: detectors, resolution paths, bad input. IaC analyzers have their own tests. */
 const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'http-call', 'resolve', 'indirection', 'robustness'];
+/** Pattern analyzers: the same whole-graph cases, with the expected annotations of each edge. */
+const PATTERN_CASE_GROUPS = ['retry-loop', 'retry-library', 'sdk-client-retry', 'fan-out', 'condition', 'compensation', 'result-use', 'payload'];
 
 function listCases(group: string): string[] {
   const dir = path.join(FIXTURES, 'analyzers', group);
@@ -18,9 +20,11 @@ function listCases(group: string): string[] {
     .sort();
 }
 
-for (const group of GRAPH_CASE_GROUPS) {
+for (const group of [...GRAPH_CASE_GROUPS, ...PATTERN_CASE_GROUPS]) {
+  const cases = listCases(group);
+  if (cases.length === 0) continue;
   describe(`analyzers/${group}`, () => {
-    for (const name of listCases(group)) {
+    for (const name of cases) {
       const caseDir = path.join(FIXTURES, 'analyzers', group, name);
       const expected = JSON.parse(readFileSync(path.join(caseDir, 'expected.json'), 'utf8')) as Expectations;
       it(`${name}: ${expected.description ?? ''}`, async () => {

@@ -14,6 +14,7 @@ import type { HttpClientDetector } from '../types/analyzers.js';
 import { bindEnvironment, type BoundPattern } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
 import { RouteIndex } from './resolve-http.js';
+import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
 
 export interface ResolvedCalls {
   edges: GraphEdge[];
@@ -28,13 +29,16 @@ export interface ResolvedCalls {
 type CallMatch = SdkCallMatch | HttpCallMatch;
 
 /** One way an SDK or HTTP call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
-interface Expansion {
+export interface Expansion {
   site: CallSite;
   match: CallMatch;
   /** Wrapper calls between the site and the SDK call, then the SDK call itself. */
   via: SourceLocation[];
   /** The target as written at the site: the argument a wrapper's caller passes. */
   targetText: string;
+  /** The SDK call itself, and the wrappers between it and the site (innermost first). */
+  sdkSite: CallSite;
+  chain: ChainLink[];
 }
 
 /**
@@ -58,7 +62,8 @@ export function resolveCalls(
   httpClients: readonly HttpClientDetector[] = [],
 ): ResolvedCalls {
   const evaluator = new Evaluator(summaries, resolver);
-  const detector = new CallDetector(new SdkCallDetector(detectors, evaluator), new HttpCallDetector(httpClients, evaluator));
+  const sdkDetector = new SdkCallDetector(detectors, evaluator);
+  const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
   const targets = new TargetIndex(inventory);
   const routes = new RouteIndex(inventory);
   const parameters = inventory.parameters;
@@ -68,6 +73,7 @@ export function resolveCalls(
   const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
   const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
 
+  const annotated: AnnotationSource[] = [];
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
       const context: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
@@ -83,12 +89,16 @@ export function resolveCalls(
         }
         for (const lambdaId of lambdas) {
           const fn = functionsById.get(lambdaId)!;
+          const before = out.edges.length;
           if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, { targets, parameters }, evaluator, out);
           else resolveHttpForFunction({ ...expansion, match }, fn, { routes, parameters }, evaluator, out);
+          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
         }
       }
     }
   }
+  // What surrounds each call: retries, fan-outs, conditions, compensation, payload and use of the result.
+  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector: sdkDetector });
   return out;
 }
 
@@ -162,7 +172,7 @@ function toTooManyPaths(file: string, line: number, column: number): Diagnostic 
 }
 
 /** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
-interface ChainLink {
+export interface ChainLink {
   param: ParamRef;
   site: CallSite;
   carries: 'target' | 'command';
@@ -210,7 +220,7 @@ function toExpansion(sdkSite: CallSite, match: CallMatch, chain: ChainLink[]): E
   const site = last ? last.site : sdkSite;
   const via = chain.length ? [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), toLocation(sdkSite)] : [];
   const targetText = last?.carries === 'target' ? (site.call.argText[last.param.index] ?? match.targetText) : match.targetText;
-  return { site, match, via, targetText };
+  return { site, match, via, targetText, sdkSite, chain };
 }
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
