@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/pipeline.js';
+import { validateGraph } from '../src/schema/validate-graph.js';
 import { compareExpectations, readExpectedBlock, type Expectations } from './helpers/expectations.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
@@ -52,6 +53,16 @@ describe('determinism', () => {
       const dir = path.join(FIXTURES, 'apps', app);
       const [first, second] = [await analyze(dir), await analyze(dir)];
       expect(JSON.stringify(second.graph)).toBe(JSON.stringify(first.graph));
+    });
+  }
+});
+
+describe('graphs of the IaC-heavy apps against the schema', () => {
+  for (const app of ['cdk-returns', 'terraform-claims', 'legacy-billing']) {
+    it(`${app}: the Graph JSON is valid against schema/graph.schema.json`, async () => {
+      const { graph } = await analyze(path.join(FIXTURES, 'apps', app));
+      const result = validateGraph(JSON.parse(JSON.stringify(graph)));
+      expect(result.valid ? [] : result.errors).toEqual([]);
     });
   }
 });

@@ -518,10 +518,14 @@ function enterCall(frame: WalkEntry, state: SummaryState): void {
     return;
   }
   if (state.calls.length >= 20_000 || isGlobalCall(callee, state)) return;
-  const args = node.arguments.slice(0, 8);
+  addCall(frame, node, toSym(callee, state), state);
+}
+
+/** Record a call (or a constructor call) with its arguments and context. */
+function addCall(frame: WalkEntry, node: Node & { arguments: Node[] }, callee: Sym, state: SummaryState): void {
   const call: CallRecord = {
-    callee: toSym(callee, state),
-    args: args.map((arg) => toSym(arg, state)),
+    callee,
+    args: node.arguments.slice(0, 8).map((arg) => toSym(arg, state)),
     argText: [],
     fn: state.fn,
     line: node.loc?.start.line ?? 0,
@@ -549,20 +553,7 @@ function enterNew(frame: WalkEntry, state: SummaryState): void {
   const value = found.value;
   if (value.k === 'import' && /^(@aws-sdk\/|aws-sdk|node:)/.test(value.source)) return;
   if (value.k !== 'obj' && value.k !== 'import') return;
-  const args = node.arguments.slice(0, 8);
-  const call: CallRecord = {
-    callee: { k: 'get', obj: toSym(callee, state), prop: 'constructor' },
-    args: args.map((arg) => toSym(arg, state)),
-    argText: [],
-    fn: state.fn,
-    line: node.loc?.start.line ?? 0,
-    column: (node.loc?.start.column ?? 0) + 1,
-    text: '',
-    ...(state.contextStack.length > 0 ? { contexts: [...state.contextStack] } : {}),
-    resultUsed: isResultUsed(frame),
-  };
-  state.calls.push(call);
-  state.callNodes.set(call, node);
+  addCall(frame, node, { k: 'get', obj: toSym(callee, state), prop: 'constructor' }, state);
 }
 
 /** A call whose value is dropped (`await send(x);`) versus one whose result flows somewhere. */
