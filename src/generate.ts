@@ -1,15 +1,9 @@
 import { getGeneratorsFor } from '../generators/index.js';
+import { isSafeRelativePath } from './safe-path.js';
 import type { DeploySettings } from './types/deploy.js';
 import type { GeneratedFile, Generator, GeneratorOptions } from './types/generator.js';
 import type { Plan } from './types/plan.js';
 
-/** Refuses a generated path that could leave the output folder or that is not a plain relative POSIX path. */
-export function assertSafeOutputPath(file: string): void {
-  const parts = file.split('/');
-  if (file === '' || file.startsWith('/') || file.includes('\\') || /^[A-Za-z]:/.test(file) || parts.some((part) => part === '' || part === '.' || part === '..')) {
-    throw new Error(`a generator produced an unsafe output path: ${JSON.stringify(file)}`);
-  }
-}
 
 /**
  * Runs generators in order; each sees what the ones before it wrote (`options.files`). Two generators writing the
@@ -19,7 +13,7 @@ export async function runGenerators(plan: Plan, generators: readonly Generator[]
   const files: GeneratedFile[] = [];
   for (const generator of generators) {
     for (const file of await generator.generate(plan, { ...options, files })) {
-      assertSafeOutputPath(file.path);
+      if (!isSafeRelativePath(file.path)) throw new Error(`generator ${generator.id} produced an unsafe output path: ${JSON.stringify(file.path)}`);
       if (files.some((other) => other.path === file.path)) throw new Error(`two generators wrote ${file.path} (the second: ${generator.id})`);
       files.push(file);
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
- * Every exit code of the README's table, for every command (today: `analyze`, plus the program's own help and
+ * Every exit code of the README's table, for every command (today: `analyze` and `generate`, plus the program's own help and
  * version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
  */
 
@@ -38,6 +38,9 @@ const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] =
   { name: 'output exists, no --force', args: ['analyze', CLEAN, '-o', existing], code: 2, stderr: /already exists/ },
   { name: 'output is a symbolic link', args: ['analyze', CLEAN, '-o', link, '--force'], code: 2, stderr: /symbolic link/ },
   { name: 'output cannot be written', args: ['analyze', CLEAN, '-o', path.join(aFile, 'graph.json')], code: 3, stderr: /could not write/ },
+  { name: 'generate without a plan', args: ['generate', '--out', dir], code: 2, stderr: /required option '--plan <file>'/ },
+  { name: 'generate from a missing plan', args: ['generate', '--plan', path.join(dir, 'nope.yaml'), '--out', dir], code: 2, stderr: /cannot read the plan/ },
+  { name: 'generate into a file', args: ['generate', '--plan', 'fixtures/generators/sam/orders/plan.yaml', '--out', aFile, '--iac', 'sam'], code: 2, stderr: /not a folder/ },
 ];
 
 describe('exit codes', () => {
