@@ -56,7 +56,11 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
   if (!settings.iac) {
     throw new UsageError('cannot tell which infrastructure format the repository uses', `pass --iac ${IAC_TARGETS.join('|')}`);
   }
-  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, { ...(root ? { root } : {}), ...(analysis ? { graph: analysis.graph } : {}) });
+  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, {
+    planDir: path.dirname(path.resolve(options.plan)),
+    ...(root ? { root } : {}),
+    ...(analysis ? { graph: analysis.graph } : {}),
+  });
   await checkDefinitions(files);
   const written = writeOutputFiles(options.out, files, { force: options.force });
   streams.stderr.write(`lambda2sfn: wrote ${written.length} files to ${options.out} (${settings.iac}${options.iac ? '' : ', detected'}); see ${path.join(options.out, 'DEPLOY.md')}\n`);

@@ -9,7 +9,8 @@ import { REPO, runCli } from '../helpers/run-cli.js';
 const PLAN = path.join(REPO, 'fixtures/generators/sam/orders/plan.yaml');
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
-describe('lambda2sfn generate', () => {
+// Each case runs the built CLI (an analysis of the example) up to three times: generous timeouts for a loaded machine.
+describe('lambda2sfn generate', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'l2s-generate-'));
 
   it('writes the ASL, the deployable of the chosen format, the IAM policies and DEPLOY.md', () => {
