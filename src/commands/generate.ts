@@ -8,6 +8,8 @@ import { analyze } from '../pipeline.js';
 import { readPlanFile } from '../plan-file.js';
 import { createProgress } from '../progress.js';
 import { IAC_TARGETS, type IacTarget, type LogLevel } from '../types/deploy.js';
+import type { GeneratedFile } from '../types/generator.js';
+import { validateAsl } from '../validate/validate-asl.js';
 import { writeOutputFiles } from '../write-output.js';
 
 export interface GenerateCommandOptions {
@@ -23,6 +25,14 @@ export interface GenerateCommandOptions {
   progress: boolean;
 }
 
+/** Every ASL written must validate; one that does not is a bug in a generator, reported before anything is written. */
+async function checkDefinitions(files: readonly GeneratedFile[]): Promise<void> {
+  for (const file of files.filter((candidate) => candidate.path.endsWith('.asl.json'))) {
+    const validation = await validateAsl(JSON.parse(file.contents));
+    if (!validation.valid) throw new Error(`the generated ${file.path} is not valid ASL:\n  ${validation.errors.join('\n  ')}`);
+  }
+}
+
 /** The analysed folder the plan points at, when it is still there. */
 function getSourceRoot(planFile: string, sourceRoot: string): string | undefined {
   const root = path.resolve(path.dirname(path.resolve(planFile)), sourceRoot);
@@ -31,6 +41,8 @@ function getSourceRoot(planFile: string, sourceRoot: string): string | undefined
 
 /** `lambda2sfn generate --plan FILE --out DIR`: the ASL, the deployable for the repository's IaC, the IAM policy, DEPLOY.md. */
 export async function runGenerate(options: GenerateCommandOptions, streams: Streams): Promise<number> {
+  // Refused before the analysis, which may take a while: an output "folder" that is a file.
+  if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`${options.out} exists and is not a folder`, 'choose another output folder');
   const plan = readPlanFile(options.plan);
   const root = getSourceRoot(options.plan, plan.sourceRoot);
   let analysis;
@@ -46,7 +58,13 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
   if (!settings.iac) {
     throw new UsageError('cannot tell which infrastructure format the repository uses', `pass --iac ${IAC_TARGETS.join('|')}`);
   }
-  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, { ...(root ? { root } : {}), ...(analysis ? { graph: analysis.graph } : {}), ...(options.diff ? { diff: true } : {}) });
+  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, {
+    planDir: path.dirname(path.resolve(options.plan)),
+    ...(root ? { root } : {}),
+    ...(analysis ? { graph: analysis.graph } : {}),
+    ...(options.diff ? { diff: true } : {}),
+  });
+  await checkDefinitions(files);
   // write-output.ts checks every path, refuses links and existing files (without --force) before writing anything.
   const written = writeOutputFiles(options.out, files, { force: options.force });
   if (options.diff) for (const file of files) streams.stdout.write(`${path.join(options.out, ...file.path.split('/'))}\n`);
