@@ -2,11 +2,12 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { createRootReader } from '../src/root-reader.js';
 import { DEFAULT_LIMITS } from '../src/types/analyzers.js';
-import type { Plan, Step, WorkflowPlan } from '../src/types/plan.js';
+import type { Plan, WorkflowPlan } from '../src/types/plan.js';
 import { formatMarker } from './handlers/markers.js';
 import { createModuleLoader } from './handlers/payload.js';
 import { isChanged, refactorFile, type HandlerTask, type RefactoredFile } from './handlers/refactor-file.js';
 import type { Problem } from './handlers/types.js';
+import { listSteps } from './shared/placeholders.js';
 import type { GeneratedFile, Generator, GeneratorOptions } from './types.js';
 
 export type { RefactoredFile } from './handlers/refactor-file.js';
@@ -70,19 +71,9 @@ function getConsumers(workflow: WorkflowPlan): Set<string> {
   const consumers = new Set<string>();
   const hops = workflow.functions.some((fn) => fn.movedCalls.some((call) => call.kind === 'sqs' || call.kind === 'sns'));
   if (!hops) return consumers;
-  const visit = (steps: Step[]) => {
-    for (const step of steps) {
-      if (step.type === 'task' && step.function !== workflow.chain.entry && !step.part) consumers.add(step.function);
-      if ('catch' in step) for (const rule of step.catch) visit(rule.steps);
-      if (step.type === 'map') visit(step.steps);
-      if (step.type === 'parallel') for (const branch of step.branches) visit(branch.steps);
-      if (step.type === 'choice') {
-        for (const branch of step.branches) visit(branch.steps);
-        visit(step.otherwise);
-      }
-    }
-  };
-  visit(workflow.model.steps);
+  for (const step of listSteps(workflow.model.steps)) {
+    if (step.type === 'task' && step.function !== workflow.chain.entry && !step.part) consumers.add(step.function);
+  }
   return consumers;
 }
 
