@@ -10,6 +10,12 @@ import { lambdaInvoke } from './code/lambda-invoke.js';
 import { sfnStart } from './code/sfn-start.js';
 import { snsPublish } from './code/sns-publish.js';
 import { sqsSend } from './code/sqs-send.js';
+import { compensation } from './code/compensation.js';
+import { condition } from './code/condition.js';
+import { fanOut } from './code/fan-out.js';
+import { resultUse } from './code/result-use.js';
+import { retryLoop } from './code/retry-loop.js';
+import { sdkClientRetry } from './code/sdk-client-retry.js';
 
 /** The one list of SDK call detectors. Adding one: a file in analyzers/code/, a line here, a fixture folder. */
 export const SDK_DETECTORS: readonly SdkDetector[] = [lambdaInvoke, sqsSend, snsPublish, eventbridgePut, sfnStart];
@@ -30,7 +36,7 @@ export function getSdkTextKeys(): Set<string> {
   for (const detector of SDK_DETECTORS) {
     for (const op of detector.operations) {
       for (const part of op.target.split('[].')) keys.add(part);
-      if (op.payload) keys.add(op.payload);
+      if (op.payload) for (const part of op.payload.split('[].')) keys.add(part);
     }
   }
   return keys;
@@ -46,5 +52,8 @@ export function getSdkMethodNames(): Set<string> {
 /** The one list of IaC analyzers. Each decides with `matches` whether a discovered file is its format. */
 export const IAC_ANALYZERS: readonly IacAnalyzer[] = [serverless, cloudformation, terraform, cdk];
 
-/** Pattern analyzers' hooks into the single walk of each source file (retry loops, fan-outs, ...). */
-export const CONTEXT_COLLECTORS: readonly ContextCollector[] = [];
+/**
+ * Pattern analyzers' hooks into the single walk of each source file: what surrounds each call. `result-use` comes
+ * before `condition`, which asks it which call a tested variable holds the result of.
+ */
+export const CONTEXT_COLLECTORS: readonly ContextCollector[] = [resultUse, retryLoop, fanOut, compensation, condition, sdkClientRetry];

@@ -23,9 +23,40 @@ export function toPositiveInt(value: string): number {
   return n;
 }
 
+/** Option parsers of `report`, kept with their command's module but needed while parsing. */
+function collectReportDuration(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^(.+)=(\d+(?:\.\d+)?)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected FUNCTION=MILLISECONDS, e.g. placeOrder=120');
+  return { ...previous, [match[1]!]: Number(match[2]) };
+}
+
+function collectReportPrice(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^([A-Za-z0-9]+)=(\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected NAME=DOLLARS, e.g. standardTransition=0.000025');
+  return { ...previous, [match[1]!]: Number(match[2]) };
+}
+
+function toReportShare(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
 /** Gather a repeatable option's values. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The options of `propose` and `migrate`: one flag per question they may ask. */
+function addPlanOptions(command: Command): Command {
+  return command
+    .option('--plan <file>', 'replay a plan file: its chains and decisions, no prompts')
+    .option('-y, --yes', 'take the recommended defaults without asking', false)
+    .option('--chain <entry...>', 'the chains to turn into workflows, by entry function')
+    .addOption(new Option('--type <type>', 'Standard or Express for every workflow').choices(['standard', 'express', 'STANDARD', 'EXPRESS']))
+    .addOption(new Option('--query-language <language>', 'JSONPath or JSONata for the data between states').choices(['jsonpath', 'jsonata', 'JSONPath', 'JSONata']))
+    .option('--decide <id=value...>', 'answer a question by its id (the ids are in the plan file), e.g. queue:OrdersQueue=keep')
+    .option('--no-progress', 'no progress indicator on standard error');
 }
 
 function buildProgram(streams: Streams, setExit: (code: number) => void): Command {
@@ -102,6 +133,96 @@ Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, 
     .action(async (options) => {
       const { runGenerate } = await import('./commands/generate.js');
       setExit(await runGenerate(options, streams));
+    });
+
+  program
+    .command('report')
+    .description('Write the migration report: candidate assessment, before/after diagrams, decisions, risks and cost (report.md and a self-contained report.html).')
+    .argument('[dir]', "the folder to analyse (default: the plan's folder, else the current one)")
+    .requiredOption('--out <dir>', 'the folder to write report.md and report.html to')
+    .option('--plan <file>', 'a plan file (lambda2sfn.plan.yaml) to show the workflows and decisions of')
+    .option('--format <formats>', 'md, html, or md,html', 'md,html')
+    .option('--force', 'replace report files that exist', false)
+    .option('--invocations-per-month <n>', 'executions of each chain per month, for the cost comparison', toPositiveInt)
+    .option('--duration <function=ms>', "a function's own time per invocation (repeatable)", collectReportDuration, {})
+    .option('--default-duration <ms>', "own time of functions without --duration (default: each function's timeout)", toPositiveInt)
+    .option('--items-per-map <n>', 'items each fan-out over an array processes', toPositiveInt)
+    .option('--retry-rate <share>', 'share of attempts that fail once and are retried (0 to 1)', toReportShare)
+    .addOption(new Option('--arch <arch>', 'Lambda architecture, for its price').choices(['x86_64', 'arm64']))
+    .option('--express-memory <mb>', 'memory an Express execution is billed for', toPositiveInt)
+    .option('--service-step <ms>', 'time of a direct service integration step in an Express workflow', toPositiveInt)
+    .option('--price <name=dollars>', 'override a price of the table (repeatable; names in docs/report.md)', collectReportPrice, {})
+    .option('--no-progress', 'no progress indicator on standard error')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn report fixtures/apps/orders --out report/
+  $ lambda2sfn report --plan lambda2sfn.plan.yaml --out report/ --invocations-per-month 250000 --default-duration 120
+
+Exit codes: 0 written, 1 written but some input gave error or warning diagnostics, 2 usage error, 3 failure.`,
+    )
+    .action(async (dir: string | undefined, options) => {
+      const { runReport } = await import('./commands/report.js');
+      setExit(await runReport(dir, options, streams));
+    });
+
+
+  addPlanOptions(
+    program
+      .command('propose')
+      .description('Rank the chains, build a Step Functions workflow for the chosen ones, and save every decision to a plan file.')
+      .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
+      .option('-o, --output <file>', 'where to write the plan (default: lambda2sfn.plan.yaml, or the --plan file)')
+      .option('--force', 'replace the plan file if it exists', false),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn propose fixtures/apps/orders            asks about each choice, writes lambda2sfn.plan.yaml
+  $ lambda2sfn propose . --yes --query-language jsonata
+  $ lambda2sfn propose --plan lambda2sfn.plan.yaml    replay: no prompts, same result
+
+Without a terminal (CI, pipes) it never waits: it takes the recommended defaults and says which.
+Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan file, 3 failure.`,
+    )
+    .action(async (dir: string | undefined, options) => {
+      const { runPropose } = await import('./commands/propose.js');
+      setExit(await runPropose(dir, options, streams));
+    });
+
+  addPlanOptions(
+    program
+      .command('migrate')
+      .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
+      .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
+      .requiredOption('--out <dir>', 'the output folder (nothing is written outside it)')
+      .option('--force', 'replace output files that exist', false),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn migrate fixtures/apps/orders --yes --out out/
+  $ lambda2sfn migrate --plan out/lambda2sfn.plan.yaml --out out2/    byte-identical to out/
+
+Exit codes: 0 done, 1 a workflow has error findings, 2 usage error, 3 failure (an invalid definition is a bug).`,
+    )
+    .action(async (dir: string | undefined, options) => {
+      const { runMigrate } = await import('./commands/migrate.js');
+      setExit(await runMigrate(dir, options, streams));
+    });
+
+  program
+    .command('lint')
+    .description('Best-practice lint of Amazon States Language files (*.asl.json): timeouts, retries, names, payloads, history.')
+    .argument('<files...>', 'ASL files')
+    .addOption(new Option('--type <type>', 'the workflow type, for the rules that depend on it').choices(['standard', 'express', 'STANDARD', 'EXPRESS']))
+    .addHelpText('after', '\nExit codes: 0 no warnings, 1 warnings (or a file that could not be read), 2 usage error.')
+    .action(async (files: string[], options) => {
+      const { runLint } = await import('./commands/lint.js');
+      setExit(await runLint(files, options, streams));
     });
 
   return program;

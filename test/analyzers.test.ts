@@ -6,7 +6,9 @@ import { compareExpectations, readExpectedBlock, type Expectations } from './hel
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 /** Folders of whole-graph cases: detectors, resolution paths, bad input. IaC analyzers have their own tests. */
-const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'http-call', 'resolve', 'robustness'];
+const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'http-call', 'resolve', 'indirection', 'robustness'];
+/** Pattern analyzers: the same whole-graph cases, with the expected annotations of each edge. */
+const PATTERN_CASE_GROUPS = ['retry-loop', 'retry-library', 'sdk-client-retry', 'fan-out', 'condition', 'compensation', 'result-use', 'payload'];
 
 function listCases(group: string): string[] {
   const dir = path.join(FIXTURES, 'analyzers', group);
@@ -17,7 +19,7 @@ function listCases(group: string): string[] {
     .sort();
 }
 
-for (const group of GRAPH_CASE_GROUPS) {
+for (const group of [...GRAPH_CASE_GROUPS, ...PATTERN_CASE_GROUPS]) {
   describe(`analyzers/${group}`, () => {
     for (const name of listCases(group)) {
       const caseDir = path.join(FIXTURES, 'analyzers', group, name);
@@ -39,6 +41,16 @@ describe('example apps', () => {
       const expected = readExpectedBlock(readFileSync(expectedFile, 'utf8'));
       const { graph } = await analyze(path.join(appsDir, app));
       expect(compareExpectations(expected, graph)).toEqual([]);
+    });
+  }
+});
+
+describe('determinism', () => {
+  for (const app of ['cdk-returns', 'terraform-claims']) {
+    it(`${app}: the same input gives byte-identical JSON`, async () => {
+      const dir = path.join(FIXTURES, 'apps', app);
+      const [first, second] = [await analyze(dir), await analyze(dir)];
+      expect(JSON.stringify(second.graph)).toBe(JSON.stringify(first.graph));
     });
   }
 });

@@ -20,12 +20,23 @@ describe('assessChains', () => {
     const [first, second] = assessChains(readOrdersGraph());
     expect(first).toMatchObject({ rank: 1, label: 'strong', chain: { entry: 'placeOrder' } });
     expect(second).toMatchObject({ rank: 2, label: 'possible', chain: { entry: 'expireReservations' } });
-    // placeOrder: 4 synchronous invokes (+8), an SQS send and an SNS publish (+2), 2 hops deep (+1), answers HTTP (-1).
-    expect(codes(first!.reasons)).toEqual([['sync-waits', 8], ['async-hops', 2], ['depth', 1], ['latency-sensitive', -1]]);
-    expect(first!.score).toBe(10);
+    // placeOrder: 4 synchronous invokes (+8), the payment retry loop (+2), two fan-outs (the Promise.all over the items
+    // and fulfillOrder's loop over the SQS batch, +2), the compensation in the payment's catch (+2), an SQS send and an
+    // SNS publish (+2), 2 hops deep (+1), one guarded call (0), answers HTTP (-1): 16.
+    expect(codes(first!.reasons)).toEqual([
+      ['sync-waits', 8],
+      ['hand-written-retries', 2],
+      ['fan-outs', 2],
+      ['error-handling', 2],
+      ['async-hops', 2],
+      ['depth', 1],
+      ['conditions', 0],
+      ['latency-sensitive', -1],
+    ]);
+    expect(first!.score).toBe(16);
     expect(first!.reasons[0]!.evidence).toContainEqual({ file: 'src/handlers/place-order.ts', line: 82 });
-    // expireReservations: one asynchronous invoke (+1).
-    expect(codes(second!.reasons)).toEqual([['async-hops', 1]]);
+    // expireReservations: one asynchronous invoke (+1), made after an early exit when nothing expired (a Choice, 0).
+    expect(codes(second!.reasons)).toEqual([['async-hops', 1], ['conditions', 0]]);
   });
 
   it('rules out cycles, recursion and lone functions, and counts annotations with their evidence', () => {

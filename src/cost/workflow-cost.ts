@@ -41,16 +41,27 @@ function endsFlow(steps: readonly Step[]): boolean {
   return false;
 }
 
+/** The parts of each split function that run outside Catch paths: the function's own time is spread over them. */
+function getPartsOnPath(steps: readonly Step[], parts = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  for (const step of steps) {
+    if (step.type === 'task' && step.part !== undefined) parts.set(step.function, (parts.get(step.function) ?? new Set()).add(step.part));
+    if (step.type === 'map') getPartsOnPath(step.steps, parts);
+    if (step.type === 'parallel') for (const branch of step.branches) getPartsOnPath(branch.steps, parts);
+    if (step.type === 'choice') for (const branch of [...step.branches.map((item) => item.steps), step.otherwise]) getPartsOnPath(branch, parts);
+  }
+  return parts;
+}
+
 /**
  * The cost of one execution of a workflow, then per month. The path followed: Choice takes the branch that goes on
  * (not one that ends the workflow early) with the most transitions, Catch steps do not run, each Map processes
  * `itemsPerMap` items, a Task with Retry rules fails `retryRate` of its attempts once. A function split into parts
- * spends its own time evenly across them.
+ * spends its own time evenly across the parts outside Catch paths.
  */
 export function getWorkflowCost(workflow: WorkflowPlan, nodes: Map<string, GraphNode>, assumptions: CostAssumptions): WorkflowCost {
   const notes: string[] = [];
   const gbSecondPrice = getLambdaGbSecondPrice(assumptions);
-  const partsOf = new Map(workflow.functions.map((fn) => [fn.id, Math.max(1, fn.parts.length)]));
+  const partsOf = getPartsOnPath(workflow.model.steps);
 
   const walk = (steps: readonly Step[]): WorkflowUsage => {
     let total = NONE;
@@ -67,7 +78,7 @@ export function getWorkflowCost(workflow: WorkflowPlan, nodes: Map<string, Graph
     switch (step.type) {
       case 'task': {
         const figure = getFunctionAssumption(step.function, nodes.get(step.function), assumptions);
-        const ms = figure.durationMs / (step.part === undefined ? 1 : (partsOf.get(step.function) ?? 1));
+        const ms = figure.durationMs / (step.part === undefined ? 1 : Math.max(1, partsOf.get(step.function)?.size ?? 1));
         const retries = retried(step.retry);
         const interval = (step.retry.find((rule) => rule.maxAttempts > 0)?.intervalSeconds ?? 0) * 1000;
         const attempts = 1 + retries;

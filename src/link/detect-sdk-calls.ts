@@ -15,6 +15,10 @@ export interface SdkCallMatch {
   /** The target used when the request leaves it out (the default event bus). */
   defaultTarget?: string;
   payloadText?: string;
+  /** The request object, evaluated (for the payload annotation). */
+  request?: Val;
+  /** The operation's payload property (`Payload`, `MessageBody`, `Entries[].Detail`). */
+  payloadProperty?: string;
 }
 
 interface ClientInfo {
@@ -107,7 +111,7 @@ export class SdkCallDetector {
     const kind = typeof op.edgeKind === 'function' ? op.edgeKind(reader) : op.edgeKind;
     if (kind === null) return undefined;
     const target = request ? this.readTarget(request, op.target) : undefined;
-    const payload = op.payload && request ? this.findProp(request, op.payload) : undefined;
+    const payload = op.payload && !op.payload.includes('[].') && request ? this.findProp(request, op.payload) : undefined;
     return {
       detector: detector.id,
       sdk: { service: detector.service, operation: op.method, sdkVersion },
@@ -116,6 +120,8 @@ export class SdkCallDetector {
       targetText: target?.text ?? (request ? `${requestText ?? 'request'}.${op.target}` : op.target),
       ...(op.defaultTarget ? { defaultTarget: op.defaultTarget } : {}),
       ...(payload?.t ? { payloadText: payload.t } : {}),
+      ...(request ? { request } : {}),
+      ...(op.payload ? { payloadProperty: op.payload } : {}),
     };
   }
 

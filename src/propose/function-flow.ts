@@ -308,7 +308,7 @@ async function addCompensation(ctx: FlowContext, builder: PartsBuilder, group: C
   let previous: GraphEdge | undefined;
   for (const compensation of group.compensations) {
     const part = previous === undefined ? addErrorPart(ctx, builder, failed, catchEvidence, compensation) : addPart(ctx, builder, { ...group, edges: [previous] }, [compensation], []);
-    steps.push(buildPartTask(ctx, builder, part, '$.event', false));
+    steps.push(buildPartTask(ctx, builder, part, '$.event', false), buildReturnedChoice(ctx, builder, part));
     const flow = await buildHopFlow(ctx, compensation, { mode: 'envelope', input: '$.payload' }, { tail: false });
     const first = flow.steps[0];
     if (first) {

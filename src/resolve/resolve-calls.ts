@@ -1,7 +1,7 @@
 import type { SdkDetector } from '../types/analyzers.js';
 import type { Diagnostic, SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
-import type { FunctionDef, Inventory } from '../types/inventory.js';
+import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
 import { buildCallerIndex, type CallSite } from '../link/callers.js';
 import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
@@ -11,9 +11,10 @@ import type { ModuleResolver } from '../link/module-resolver.js';
 import { ReachIndex, computeReach } from '../link/reach.js';
 import { concatAll, toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
 import type { HttpClientDetector } from '../types/analyzers.js';
-import { bindEnvironment } from './bind-environment.js';
+import { bindEnvironment, type BoundPattern } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
 import { RouteIndex } from './resolve-http.js';
+import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
 
 export interface ResolvedCalls {
   edges: GraphEdge[];
@@ -28,13 +29,16 @@ export interface ResolvedCalls {
 type CallMatch = SdkCallMatch | HttpCallMatch;
 
 /** One way an SDK or HTTP call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
-interface Expansion {
+export interface Expansion {
   site: CallSite;
   match: CallMatch;
   /** Wrapper calls between the site and the SDK call, then the SDK call itself. */
   via: SourceLocation[];
   /** The target as written at the site: the argument a wrapper's caller passes. */
   targetText: string;
+  /** The SDK call itself, and the wrappers between it and the site (innermost first). */
+  sdkSite: CallSite;
+  chain: ChainLink[];
 }
 
 /**
@@ -58,15 +62,18 @@ export function resolveCalls(
   httpClients: readonly HttpClientDetector[] = [],
 ): ResolvedCalls {
   const evaluator = new Evaluator(summaries, resolver);
-  const detector = new CallDetector(new SdkCallDetector(detectors, evaluator), new HttpCallDetector(httpClients, evaluator));
+  const sdkDetector = new SdkCallDetector(detectors, evaluator);
+  const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
   const targets = new TargetIndex(inventory);
   const routes = new RouteIndex(inventory);
+  const parameters = inventory.parameters;
   const owners = getOwnersIndex(summaries, inventory, evaluator);
   let callers: Map<string, CallSite[]> | undefined;
   const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
   const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
   const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
 
+  const annotated: AnnotationSource[] = [];
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
       const context: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
@@ -82,12 +89,16 @@ export function resolveCalls(
         }
         for (const lambdaId of lambdas) {
           const fn = functionsById.get(lambdaId)!;
-          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, targets, evaluator, out);
-          else resolveHttpForFunction({ ...expansion, match }, fn, routes, evaluator, out);
+          const before = out.edges.length;
+          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, { targets, parameters }, evaluator, out);
+          else resolveHttpForFunction({ ...expansion, match }, fn, { routes, parameters }, evaluator, out);
+          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
         }
       }
     }
   }
+  // What surrounds each call: retries, fan-outs, conditions, compensation, payload and use of the result.
+  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector: sdkDetector });
   return out;
 }
 
@@ -161,7 +172,7 @@ function toTooManyPaths(file: string, line: number, column: number): Diagnostic 
 }
 
 /** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
-interface ChainLink {
+export interface ChainLink {
   param: ParamRef;
   site: CallSite;
   carries: 'target' | 'command';
@@ -209,12 +220,19 @@ function toExpansion(sdkSite: CallSite, match: CallMatch, chain: ChainLink[]): E
   const site = last ? last.site : sdkSite;
   const via = chain.length ? [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), toLocation(sdkSite)] : [];
   const targetText = last?.carries === 'target' ? (site.call.argText[last.param.index] ?? match.targetText) : match.targetText;
-  return { site, match, via, targetText };
+  return { site, match, via, targetText, sdkSite, chain };
 }
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
   for (const pattern of patterns) {
-    for (const part of pattern.parts) if (part.t === 'wild' && part.param) return part.param;
+    for (const part of pattern.parts) {
+      if (part.t === 'wild' && part.param) return part.param;
+      // `readParameter(name)`: a wrapper whose callers name the SSM parameter.
+      if (part.t === 'ssm') {
+        const inner = findParam([part.name]);
+        if (inner) return inner;
+      }
+    }
   }
   return undefined;
 }
@@ -237,7 +255,13 @@ function toLocation(site: CallSite): SourceLocation {
  * An HTTP call of function `fn`: its URL bound to the function's environment, then to the function serving the
  * route of an API of the IaC (an `http` edge), to an external endpoint, or left unresolved with the reason.
  */
-function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch }, fn: FunctionDef, routes: RouteIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+function resolveHttpForFunction(
+  expansion: Expansion & { match: HttpCallMatch },
+  fn: FunctionDef,
+  { routes, parameters }: { routes: RouteIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = { from: fn.id, kind: 'http' as const, file: site.file, line: site.call.line, column: site.call.column, target: expansion.targetText };
   const unresolved = (reason: string) => out.unresolved.push({ from: fn.id, kind: 'http', file: site.file, line: site.call.line, target: base.target, reason });
@@ -249,7 +273,7 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
   const missing: string[] = [];
   let resolvedAny = false;
   for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
+    const bound = bindEnvironment(pattern, fn, parameters);
     if ('missing' in bound) {
       missing.push(bound.missing);
       continue;
@@ -261,7 +285,7 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
       continue;
     }
     resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
     if ('external' in result) {
       const id = `external:http:${result.external}`;
@@ -278,7 +302,13 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
   }
 }
 
-function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+function resolveForFunction(
+  expansion: Expansion & { match: SdkCallMatch },
+  fn: FunctionDef,
+  { targets, parameters }: { targets: TargetIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = {
     from: fn.id,
@@ -305,7 +335,7 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
   const missing: string[] = [];
   let resolvedAny = false;
   for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
+    const bound = bindEnvironment(pattern, fn, parameters);
     if ('missing' in bound) {
       missing.push(bound.missing);
       continue;
@@ -317,7 +347,7 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
       continue;
     }
     resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:${match.sdk.service}:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external, service: match.sdk.service });
@@ -335,9 +365,10 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
   }
 }
 
-/** How the target was bound: through the environment, the function's own name, or a literal written at the call or in a constant. */
-function getResolution(viaEnvironment: boolean, pattern: StringPattern, text: string): Resolution {
-  if (viaEnvironment) return 'environment';
+/** How the target was bound: an SSM parameter, the environment, the function's own name, or a literal written at the call or in a constant. */
+function getResolution(bound: BoundPattern, pattern: StringPattern, text: string): Resolution {
+  if (bound.parameters) return 'parameter';
+  if (bound.envNames.length > 0) return 'environment';
   if (pattern.parts.some((part) => part.t === 'self')) return 'self';
   return /^(['"`]).*\1$/.test(text) && !text.includes('${') ? 'literal' : 'constant';
 }

@@ -1,6 +1,6 @@
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Diagnostic } from '../types/diagnostics.js';
-import type { CallRecord, FileSummary, Sym } from '../types/summary.js';
+import type { CallRecord, ContextRecord, FileSummary, Sym } from '../types/summary.js';
 import { compactSummary } from './compact.js';
 import { parseSource } from './parse.js';
 import { SummaryState } from './state.js';
@@ -56,7 +56,8 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
     call.argText = node.arguments.slice(0, 8).map((arg) => state.textOf(arg));
   }
   state.callNodes.clear();
-  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs)]);
+  const contextSyms = keepContexts(state);
+  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms]);
   return compactSummary(state.toSummary({ moduleRefs, ownerRefs, diagnostics }));
 }
 
@@ -69,6 +70,52 @@ function applyWrites(state: SummaryState): void {
     const current = bindings[write.name];
     bindings[write.name] = current.k === 'nil' ? write.value : or([current, write.value]);
   }
+}
+
+/**
+ * Keep the contexts that a kept call is inside (and the standalone ones), let their collectors finish them, and
+ * renumber the calls' references. Returns the Syms the kept contexts hold, whose bindings must survive pruning.
+ */
+function keepContexts(state: SummaryState): Sym[] {
+  const used = new Set<number>();
+  for (const call of state.calls) for (const index of call.contexts ?? []) used.add(index);
+  const renumbered = new Map<number, number>();
+  const kept: ContextRecord[] = [];
+  state.contexts.forEach((record, index) => {
+    if (!used.has(index) && !record.standalone) return;
+    if (state.contextFinishers.get(record)?.() === false) return;
+    renumbered.set(index, kept.length);
+    kept.push(record);
+  });
+  state.contextFinishers.clear();
+  for (const call of state.calls) {
+    if (!call.contexts) continue;
+    const contexts = call.contexts.flatMap((index) => renumbered.get(index) ?? []);
+    if (contexts.length) call.contexts = contexts;
+    else delete call.contexts;
+  }
+  state.contexts.length = 0;
+  state.contexts.push(...kept);
+  const syms: Sym[] = [];
+  for (const record of kept) collectSyms(record.data, syms, 0);
+  return syms;
+}
+
+const SYM_KINDS = new Set(['str', 'num', 'bool', 'nil', 'env', 'self', 'cat', 'ref', 'param', 'import', 'get', 'obj', 'arr', 'call', 'new', 'fn', 'or', 'elem', 'unknown']);
+
+/** The Syms inside a context's data (objects with a Sym kind `k`; collectors' own objects never use that key). */
+function collectSyms(value: unknown, out: Sym[], depth: number): void {
+  if (depth > 12 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectSyms(item, out, depth + 1);
+    return;
+  }
+  const kind = (value as { k?: unknown }).k;
+  if (typeof kind === 'string' && SYM_KINDS.has(kind)) {
+    out.push(value as Sym);
+    return;
+  }
+  for (const item of Object.values(value)) collectSyms(item, out, depth + 1);
 }
 
 /** References that can lead to code elsewhere: functions, imports and module-level bindings. */

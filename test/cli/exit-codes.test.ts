@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { runCliAsync } from '../helpers/run-cli.js';
 
 /**
- * Every exit code of the README's table, for every command (today: `analyze`, plus the program's own help and
+ * Every exit code of the README's table, for every command (`analyze`, `report`, plus the program's own help and
  * version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
  */
 
@@ -18,6 +18,9 @@ writeFileSync(aFile, 'not a folder');
 const existing = path.join(dir, 'existing.json');
 writeFileSync(existing, 'keep me');
 const link = path.join(dir, 'link.json');
+const reportDir = path.join(dir, 'report');
+mkdirSync(reportDir);
+writeFileSync(path.join(reportDir, 'report.md'), 'keep me');
 symlinkSync(existing, link);
 
 const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] = [
@@ -38,11 +41,14 @@ const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] =
   { name: 'output exists, no --force', args: ['analyze', CLEAN, '-o', existing], code: 2, stderr: /already exists/ },
   { name: 'output is a symbolic link', args: ['analyze', CLEAN, '-o', link, '--force'], code: 2, stderr: /symbolic link/ },
   { name: 'output cannot be written', args: ['analyze', CLEAN, '-o', path.join(aFile, 'graph.json')], code: 3, stderr: /could not write/ },
+  { name: 'report without --out', args: ['report', CLEAN], code: 2, stderr: /--out <dir>/ },
+  { name: 'report over an existing report, no --force', args: ['report', CLEAN, '--out', reportDir], code: 2, stderr: /already exists/ },
+  { name: 'report folder cannot be made', args: ['report', CLEAN, '--out', path.join(aFile, 'report'), '--format', 'md', '--no-progress'], code: 3, stderr: /could not write/ },
 ];
 
 describe('exit codes', () => {
-  it.each(cases)('$name → $code', ({ args, code, stderr }) => {
-    const result = runCli(args);
+  it.each(cases)('$name → $code', async ({ args, code, stderr }) => {
+    const result = await runCliAsync(args);
     expect(result.code, result.stderr).toBe(code);
     if (stderr) expect(result.stderr).toMatch(stderr);
     expect(result.stderr).not.toMatch(STACK_FRAME);
@@ -50,5 +56,6 @@ describe('exit codes', () => {
 
   it('left the files the refused runs named untouched', () => {
     expect(readFileSync(existing, 'utf8')).toBe('keep me');
+    expect(readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toBe('keep me');
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateGraph } from '../../src/schema/validate-graph.js';
 import type { Graph } from '../../src/types/graph.js';
 import { compareExpectations, type Expectations } from '../helpers/expectations.js';
-import { REPO, runCli, type CliResult } from '../helpers/run-cli.js';
+import { REPO, runCliAsync, type CliResult } from '../helpers/run-cli.js';
 import { addHostileFiles, getUnprivilegedRunner, MINIFIED_BYTES, unlockHostileFiles, type HostileFiles } from './hostile-files.js';
 
 /**
@@ -44,15 +44,15 @@ function getExpectations(): Expectations {
   };
 }
 
-function analyzeCorpus(format: string): CliResult {
-  return runCli(['analyze', root, '--format', format, '--no-progress'], { user: runner.user, timeout: 120_000 });
+function analyzeCorpus(format: string): Promise<CliResult> {
+  return runCliAsync(['analyze', root, '--format', format, '--no-progress'], { user: runner.user, timeout: 120_000 });
 }
 
 describe('the bad-input corpus, in one run', () => {
-  it('gives every expected diagnostic at its file and line, and the graph of everything else (JSON)', () => {
+  it('gives every expected diagnostic at its file and line, and the graph of everything else (JSON)', async () => {
     if (!runner.permissions) console.warn(`corpus: unreadable-file cases left out: ${runner.reason}`);
     for (const reason of hostile.skipped) console.warn(`corpus: left out: ${reason}`);
-    const result = analyzeCorpus('json');
+    const result = await analyzeCorpus('json');
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.stderr).not.toContain('internal error');
     expect(result.code).toBe(1);
@@ -64,16 +64,16 @@ describe('the bad-input corpus, in one run', () => {
     for (const diagnostic of graph.diagnostics) expect(diagnostic.file, diagnostic.message).toBeDefined();
   }, 180_000);
 
-  it('prints the text format without a crash, each name on one line', () => {
-    const result = analyzeCorpus('text');
+  it('prints the text format without a crash, each name on one line', async () => {
+    const result = await analyzeCorpus('text');
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(result.stdout).toMatch(/^Graph: .* diagnostics \(/m);
     expect([...result.stdout].filter((char) => char < ' ' && char !== '\n')).toEqual([]);
   }, 180_000);
 
-  it('parses the 10 MB minified file when the size limit is raised, and finds the call at its end', () => {
-    const result = runCli(['analyze', path.join(root, 'generated/minified'), '--format', 'json', '--max-file-size', String(2 * MINIFIED_BYTES)], {
+  it('parses the 10 MB minified file when the size limit is raised, and finds the call at its end', async () => {
+    const result = await runCliAsync(['analyze', path.join(root, 'generated/minified'), '--format', 'json', '--max-file-size', String(2 * MINIFIED_BYTES)], {
       timeout: 120_000,
     });
     expect(result.stderr).not.toMatch(STACK_FRAME);

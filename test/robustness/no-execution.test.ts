@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/types/graph.js';
-import { REPO, runCli } from '../helpers/run-cli.js';
+import { REPO, runCliAsync } from '../helpers/run-cli.js';
 
 /**
  * Analysis never executes analysed code (README, DESIGN invariants). fixtures/robustness/no-execution holds a
@@ -110,10 +110,10 @@ describe('no execution of analysed code', () => {
     expect(readdirSync(out)).toContain(`lambda2sfn-executed-${marker}`);
   });
 
-  it('analyse leaves no marker, starts no process, opens no connection, loads no analysed module', () => {
+  it('analyse leaves no marker, starts no process, opens no connection, loads no analysed module', async () => {
     const spyLog = path.join(makeTemp('l2s-spy-'), 'spy.log');
     writeFileSync(spyLog, '');
-    const result = runCli(['analyze', root, '--format', 'json', '--no-progress'], {
+    const result = await runCliAsync(['analyze', root, '--format', 'json', '--no-progress'], {
       nodeArgs: ['--require', SPY],
       env: { L2S_MARKER_DIR: markers, L2S_SPY_LOG: spyLog, L2S_SPY_ROOT: root },
     });
@@ -125,6 +125,8 @@ describe('no execution of analysed code', () => {
     const graph = JSON.parse(result.stdout) as Graph;
     expect(graph.edges).toContainEqual(expect.objectContaining({ from: 'start', to: 'finish', kind: 'invoke-sync', file: 'src/start.js', line: 12 }));
     expect(graph.nodes.map((node) => node.id)).toContain('tf_worker');
+    // The CDK app was read statically: its function is in the graph although nothing ran it.
+    expect(graph.nodes).toContainEqual(expect.objectContaining({ id: 'CdkWorker', kind: 'function', format: 'cdk', handler: 'cdk/src/worker.js:handler' }));
     expect(graph.diagnostics).toContainEqual(expect.objectContaining({ code: 'serverless-js-not-read' }));
   });
 

@@ -76,10 +76,14 @@ interface ModuleRecord {
 
 const MAX_STEPS = 400_000;
 const MAX_CALL_DEPTH = 64;
-const MAX_LOOP_ITERATIONS = 5_000;
+/** Iterations of one loop (or items of one `forEach`/`map`) read; more would be generated resources, not architecture. */
+export const MAX_LOOP_ITERATIONS = 1_000;
 const GLOBALS = new Set(['process', 'JSON', 'Object', 'Math', 'console', 'String', 'Number', 'Boolean', 'Array', 'Date', 'Promise', 'Symbol', 'Error']);
 
 class BudgetExceeded extends Error {}
+
+/** Array methods that call their callback once per item. */
+const ARRAY_LOOPS = new Set(['forEach', 'map', 'flatMap', 'filter', 'find']);
 
 /**
  * A small symbolic interpreter for the JavaScript a CDK app is written in: module imports across the app's files,
@@ -274,7 +278,8 @@ export class Evaluator {
         completion = this.execStatement(statement, scope);
       } catch (error) {
         if (error instanceof BudgetExceeded) throw error;
-        this.report('iac-internal-error', 'error', `cdk: ${String(error)}`, statement);
+        if (error instanceof RangeError) this.report('cdk-too-deep', 'warning', 'this statement nests or recurses too deeply to read; it is skipped', statement);
+        else this.report('iac-internal-error', 'error', `cdk: ${String(error)}`, statement);
         continue;
       }
       if (completion.type !== 'normal') return topLevel ? NORMAL : completion;
@@ -373,6 +378,7 @@ export class Evaluator {
       return NORMAL;
     }
     const initializer = statement.getInitializer();
+    if (items.length > MAX_LOOP_ITERATIONS) this.reportLongLoop(statement);
     for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
       const inner = new Scope(scope, scope.file);
       if (Node.isVariableDeclarationList(initializer)) {
@@ -398,7 +404,11 @@ export class Evaluator {
       const condition = statement.getCondition();
       const verdict = condition ? getTruthiness(this.evaluate(condition, loopScope)) : true;
       if (verdict === false) break;
-      if (verdict === undefined || iteration >= MAX_LOOP_ITERATIONS) {
+      if (iteration >= MAX_LOOP_ITERATIONS) {
+        this.reportLongLoop(statement);
+        break;
+      }
+      if (verdict === undefined) {
         this.report('cdk-unresolved', 'info', 'the bounds of this for loop are not known statically: its body is not followed', statement);
         break;
       }
@@ -851,7 +861,8 @@ export class Evaluator {
       case 'str':
         return callStringMethod(receiver, name, args()) ?? toUnknown(node.getText());
       case 'arr':
-        return callArrayMethod(receiver, name, args(), (callback, callArgs) => this.callValue(callback, callArgs, node)) ?? toUnknown(node.getText());
+        if (receiver.items.length > MAX_LOOP_ITERATIONS && ARRAY_LOOPS.has(name)) this.reportLongLoop(node);
+        return callArrayMethod(receiver, name, args(), (callback, callArgs) => this.callValue(callback, callArgs, node), MAX_LOOP_ITERATIONS) ?? toUnknown(node.getText());
       case 'ext': {
         const full = getMemberName(receiver.name, name);
         const values = args();
@@ -1059,6 +1070,10 @@ export class Evaluator {
   }
 
   // ── diagnostics ────────────────────────────────────────────────────────────
+
+  reportLongLoop(node: Node): void {
+    this.report('cdk-unresolved', 'info', `this loop runs more than ${MAX_LOOP_ITERATIONS} times: only its first ${MAX_LOOP_ITERATIONS} iterations are read`, node);
+  }
 
   report(code: string, severity: Severity, message: string, node: Node, hint?: string): void {
     const location = toLocation(node);

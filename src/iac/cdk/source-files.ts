@@ -28,6 +28,8 @@ export class SourceFiles {
   constructor(
     inputs: readonly IacInput[],
     private readonly root: RootReader,
+    /** Deepest bracket nesting read (AnalysisLimits.maxDepth): deeper files would exhaust the parser's stack. */
+    private readonly maxDepth = 500,
   ) {
     for (const input of inputs) this.texts.set(input.file, input.text);
   }
@@ -43,9 +45,17 @@ export class SourceFiles {
     if (this.loaded.has(file)) return this.loaded.get(file);
     const text = this.texts.get(file) ?? this.root.readText(file);
     let sourceFile: SourceFile | undefined;
-    if (text !== undefined) {
-      sourceFile = this.project.createSourceFile(`/${file}`, text, { overwrite: true, scriptKind: getScriptKind(file) });
-      this.diagnostics.push(...getParseDiagnostics(file, sourceFile));
+    const nesting = text === undefined ? undefined : getNesting(text);
+    if (text !== undefined && nesting && nesting.depth > this.maxDepth) {
+      this.diagnostics.push(toTooDeep(file, nesting.line, `nesting deeper than ${this.maxDepth} levels`));
+    } else if (text !== undefined) {
+      try {
+        sourceFile = this.project.createSourceFile(`/${file}`, text, { overwrite: true, scriptKind: getScriptKind(file) });
+        this.diagnostics.push(...getParseDiagnostics(file, sourceFile));
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        this.diagnostics.push(toTooDeep(file, nesting?.line ?? 1, 'nested too deeply to parse'));
+      }
     }
     this.loaded.set(file, sourceFile);
     return sourceFile;
@@ -121,6 +131,37 @@ export class SourceFiles {
       if (typeof name === 'string' && !this.packageDirs.has(name)) this.packageDirs.set(name, dir);
     }
   }
+}
+
+/** The deepest `(`/`[`/`{` nesting and its line. Strings are not skipped: that can only over-count, harmless with any realistic limit. */
+function getNesting(text: string): { depth: number; line: number } {
+  let depth = 0;
+  let max = 0;
+  let line = 1;
+  let maxLine = 1;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 10) line++;
+    else if (char === 40 || char === 91 || char === 123) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        maxLine = line;
+      }
+    } else if ((char === 41 || char === 93 || char === 125) && depth > 0) depth--;
+  }
+  return { depth: max, line: maxLine };
+}
+
+function toTooDeep(file: string, line: number, why: string): Diagnostic {
+  return {
+    code: 'cdk-too-deep',
+    severity: 'warning',
+    message: `${why}: the file is not read as part of the CDK app`,
+    file,
+    line,
+    hint: 'the rest of the app was analysed; raise --max-depth if the file is real code',
+  };
 }
 
 function getScriptKind(file: string): ts.ScriptKind {

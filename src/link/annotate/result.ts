@@ -1,0 +1,123 @@
+import type { FanOutData } from '../../../analyzers/code/fan-out.js';
+import type { ResultData } from '../../../analyzers/code/result-use.js';
+import type { CodeLocation, ResultAnnotation } from '../../types/annotations.js';
+import type { ContextRecord, FileSummary } from '../../types/summary.js';
+import { fnKey } from '../evaluate.js';
+import type { EdgeChain } from './chain.js';
+import type { ResultPosition } from './trace-origin.js';
+
+export interface ResultFlow {
+  annotation: ResultAnnotation;
+  /** Every position the result passes through: the call, a `Promise.all` it is mapped in, the helper calls returning it. */
+  positions: ResultPosition[];
+}
+
+const MAX_STEPS = 12;
+
+/**
+ * Follows an edge's result from its call to where it lands: returned by a callback into the `Promise.all` that maps
+ * it, returned by a helper to the helper's caller (`returnedThrough`), and finally assigned (with the reads of
+ * the variable afterwards), returned by the handler, dropped, or passed on.
+ */
+export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summaries: ReadonlyMap<string, FileSummary>): ResultFlow {
+  let index = chain.siteIndex;
+  let call = chain.calls[index];
+  let position: ResultPosition = { file: call.file, line: call.call.line, column: call.call.column };
+  let isCall = true;
+  let contexts = getContexts(call.file, call.call.contexts, summaries);
+  const positions: ResultPosition[] = [position];
+  const returnedThrough: CodeLocation[] = [];
+  // In a parallel list (`const [a, b] = await Promise.all([x(), y()])`) the call's result is one element of the list's.
+  let element: string | undefined;
+  const done = (annotation: Omit<ResultAnnotation, 'returnedThrough'>): ResultFlow => ({
+    annotation: returnedThrough.length ? { ...annotation, returnedThrough } : annotation,
+    positions,
+  });
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const record = contexts.find((r) => {
+      if (r.kind !== 'result') return false;
+      const data = r.data as unknown as ResultData;
+      return data.callLine === position.line && data.callColumn === position.column;
+    });
+    const data = record?.data as unknown as ResultData | undefined;
+    const branch = !record && isCall ? findBranch(contexts) : undefined;
+    if (branch && element === undefined) {
+      element = `[${branch.data.branch}]`;
+      position = { file: position.file, line: branch.data.listLine ?? 0, column: branch.data.listColumn ?? 0 };
+      positions.push(position);
+      isCall = false;
+      continue;
+    }
+    if (!record || !data) {
+      const used = isCall ? Boolean(call.call.resultUsed) : true;
+      return done({ fields: [], file: position.file, line: position.line, readLines: [], use: used ? 'other' : 'discarded', used });
+    }
+    if (data.use === 'assigned' || data.use === 'then') {
+      const { readLines, fields } = summarizeReads(element === undefined ? data.reads : selectElement(data.reads, element));
+      return done({
+        fields,
+        file: position.file,
+        line: record.line,
+        readLines,
+        use: data.use === 'assigned' ? 'assigned' : 'other',
+        used: readLines.length > 0,
+        ...(data.variable !== undefined ? { variable: data.variable } : {}),
+      });
+    }
+    if (data.use === 'discarded') {
+      return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'discarded', used: false });
+    }
+    // Returned from function `fn`: by the handler, into the Promise.all mapping it, or to the caller of a helper.
+    const fn = fnKey(position.file, data.fn);
+    if (entries.has(fn)) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'returned', used: true });
+    const fanOut = contexts.find((r) => r.kind === 'fan-out' && (r.data as unknown as FanOutData).elementFn === data.fn);
+    if (fanOut) {
+      position = { file: position.file, line: fanOut.line, column: (fanOut.data as unknown as FanOutData).column };
+      positions.push(position);
+      isCall = false;
+      continue;
+    }
+    const caller = chain.calls.findIndex((c, i) => i < index && c.role === 'path' && c.into === fn);
+    if (caller < 0) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'other', used: true });
+    index = caller;
+    call = chain.calls[caller];
+    position = { file: call.file, line: call.call.line, column: call.call.column };
+    positions.push(position);
+    returnedThrough.push({ file: call.file, line: call.call.line });
+    contexts = getContexts(call.file, call.call.contexts, summaries);
+    isCall = true;
+  }
+  return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'other', used: true });
+}
+
+/** The innermost fan-out record around the call, when it is the call's branch of a parallel list. */
+function findBranch(contexts: readonly ContextRecord[]): { data: FanOutData } | undefined {
+  const fanOut = contexts.find((r) => r.kind === 'fan-out');
+  const data = fanOut?.data as unknown as FanOutData | undefined;
+  return data?.kind === 'branch' ? { data } : undefined;
+}
+
+/** The reads of one element of a list result: `[1]` and `[1].total` of `const [a, b] = ...` become `` and `total`. */
+function selectElement(reads: readonly [number, string][], element: string): [number, string][] {
+  const out: [number, string][] = [];
+  for (const [line, path] of reads) {
+    if (path === element) out.push([line, '']);
+    else if (path.startsWith(`${element}.`)) out.push([line, path.slice(element.length + 1)]);
+  }
+  return out;
+}
+
+function getContexts(file: string, indexes: readonly number[] | undefined, summaries: ReadonlyMap<string, FileSummary>): ContextRecord[] {
+  const summary = summaries.get(file);
+  if (!summary || !indexes) return [];
+  // Innermost first: the closest record wins.
+  return indexes.map((i) => summary.contexts[i]).filter(Boolean).reverse();
+}
+
+/** Lines read (sorted, once each) and fields read (first appearance order; `Payload` left out when `Payload.status` is there). */
+function summarizeReads(reads: readonly [number, string][]): { readLines: number[]; fields: string[] } {
+  const lines = [...new Set(reads.map(([line]) => line))].sort((a, b) => a - b);
+  const paths = [...new Set(reads.map(([, path]) => path).filter((path) => path !== ''))];
+  const fields = paths.filter((path) => !paths.some((other) => other !== path && (other.startsWith(`${path}.`) || other.startsWith(`${path}[`))));
+  return { readLines: lines, fields };
+}
