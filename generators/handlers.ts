@@ -3,7 +3,6 @@ import { createTwoFilesPatch } from 'diff';
 import { createRootReader } from '../src/root-reader.js';
 import { DEFAULT_LIMITS } from '../src/types/analyzers.js';
 import type { Plan, WorkflowPlan } from '../src/types/plan.js';
-import type { HandlerOutcome } from '../src/types/report.js';
 import { addMarkers, formatMarker } from './handlers/markers.js';
 import { createModuleLoader, type ModuleLoader } from './handlers/payload.js';
 import { isChanged, refactorFile, type HandlerTask, type RefactoredFile } from './handlers/refactor-file.js';
@@ -109,17 +108,6 @@ function renderReadme(result: HandlersResult): string {
     lines.push('');
   }
   return lines.join('\n');
-}
-
-/** What happened to each handler, as the migration report lists it (`ReportInput.handlers`). */
-export function toHandlerOutcomes(result: HandlersResult): HandlerOutcome[] {
-  return result.files.flatMap((file) =>
-    file.functions.map((fn): HandlerOutcome => {
-      if (!file.kept) return { function: fn, source: file.file, output: `handlers/${file.file}`, status: 'refactored' };
-      const first = file.problems[0]!;
-      return { function: fn, source: file.file, status: 'kept', reason: `${first.reason}. ${first.hint}`, marker: { file: first.file, line: first.line, text: formatMarker(first) } };
-    }),
-  );
 }
 
 /** Every marker left in kept handlers, as written in the code. */

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { handlers, refactorHandlers, toHandlerOutcomes } from '../../generators/handlers.js';
+import { handlers, refactorHandlers } from '../../generators/handlers.js';
 import { expectTree } from '../helpers/golden-tree.js';
 import { buildSamplePlan } from '../helpers/sample-plan.js';
 import { typeCheck } from '../helpers/type-check.js';
@@ -111,15 +111,6 @@ describe('handlers: the bundled example with the plan lambda2sfn propose writes'
       } else {
         expect(written).not.toMatch(/@aws-sdk\/client-(lambda|sqs|sns)'|\bRecords\b/);
       }
-    }
-  });
-
-  it('gives the report one outcome per function: refactored with its output, or kept with the reason and the marker', () => {
-    const outcomes = toHandlerOutcomes(result);
-    expect(outcomes.length).toBe(result.files.reduce((sum, file) => sum + file.functions.length, 0));
-    for (const outcome of outcomes) {
-      if (outcome.status === 'refactored') expect(outcome.output).toBe(`handlers/${outcome.source}`);
-      else expect(outcome.marker?.text).toMatch(/^\/\/ lambda2sfn: kept — /);
     }
   });
 
