@@ -119,6 +119,7 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
     .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
     .option('--tracing', 'turn on AWS X-Ray tracing', false)
+    .option('--diff', 'also write handlers/handlers.diff (a unified diff of each refactored handler against its original) and list the files written', false)
     .option('--force', 'replace output files that exist', false)
     .option('--no-progress', 'no progress indicator on standard error')
     .addHelpText(
@@ -198,6 +199,11 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan
       .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
       .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
       .requiredOption('--out <dir>', 'the output folder (nothing is written outside it)')
+      .addOption(new Option('--iac <format>', 'the infrastructure format of the deployables (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+      .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
+      .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
+      .option('--tracing', 'turn on AWS X-Ray tracing', false)
+      .option('--diff', 'also write a unified diff of each refactored handler against its original', false)
       .option('--force', 'replace output files that exist', false),
   )
     .addHelpText(

@@ -18,6 +18,8 @@ export interface CallPayload {
   dynamicTarget?: string;
   /** The result type the caller declared (`invokeFunction<PaymentResult>`), when known. */
   resultType?: string;
+  /** The SDK operation when the call is the SDK's own (its result is the raw response: `Payload` bytes to decode). */
+  sdkOperation?: string;
 }
 
 export type PayloadResult = { ok: true; payload: CallPayload } | { ok: false; reason: string; hint: string };
@@ -177,7 +179,7 @@ function getSdkPayload(call: CallExpression, operation: string, requestNode: Nod
   const payload = getProperty(request, shape.payload);
   if (!payload) return { ok: true, payload: { text: 'null', awaited } };
   const value = unwrapEncoding(payload);
-  return { ok: true, payload: { text: value.getText(), node: value, awaited } };
+  return { ok: true, payload: { text: value.getText(), node: value, awaited, sdkOperation: operation } };
 }
 
 function getBatchPayload(request: ObjectLiteralExpression, shape: OperationShape, awaited: Node, operation: string): PayloadResult {

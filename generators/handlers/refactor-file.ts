@@ -1,6 +1,7 @@
 import type { MovedCall, WorkflowFunction, WorkflowPlan } from '../../src/types/plan.js';
 import { removeHandOnCalls } from './hand-on.js';
 import { inlineHelpers } from './inline-helpers.js';
+import { identityLines, mapLines } from './line-map.js';
 import { addMarkers } from './markers.js';
 import type { ModuleLoader } from './payload.js';
 import { removeRetries } from './remove-retries.js';
@@ -58,10 +59,14 @@ export function refactorFile(file: string, original: string, tasks: readonly Han
     return keep(tagged.missing.map((index) => ({ file, line: calls[index]!.line, reason: `the call to ${calls[index]!.to} the plan names (\`${calls[index]!.text}\`) is not at this line`, hint: 'the code changed since the plan was made: run lambda2sfn propose again' })));
   }
   let text = tagged.text;
+  let lines = identityLines(text);
+  // Each transformation reports lines of the text it was given: cite them as lines of the original.
   const step = (result: { text: string; applied: Transformation[]; problems: Problem[] }): boolean => {
+    const toOriginal = (line: number) => lines[line] ?? line;
+    transformations.push(...result.applied.map((change) => (change.file === file ? { ...change, line: toOriginal(change.line) } : change)));
+    problems.push(...result.problems.map((problem) => (problem.file === file ? { ...problem, line: toOriginal(problem.line) } : problem)));
+    if (result.text !== text) lines = mapLines(text, result.text, lines);
     text = result.text;
-    transformations.push(...result.applied);
-    problems.push(...result.problems);
     return result.problems.length === 0;
   };
   if (!step(removeRetries(file, text))) return keep(problems);
@@ -73,7 +78,7 @@ export function refactorFile(file: string, original: string, tasks: readonly Han
   }
   for (const task of tasks) {
     const own = calls.flatMap((call, index) => (task.fn.movedCalls.includes(call) ? [index] : []));
-    const result = task.fn.invocation === 'parts' ? splitHandler(file, text, task, calls, own, loadModule, typed) : removeHandOnCalls(file, text, task.exportName, calls, own, loadModule, typed);
+    const result = task.fn.invocation === 'parts' ? splitHandler(file, text, task, calls, own, loadModule, typed, (line) => lines[line] ?? line) : removeHandOnCalls(file, text, task.exportName, calls, own, loadModule, typed);
     if (!step(result)) return keep(problems);
   }
   const cleaned = removeUnused(file, stripTags(text), original);

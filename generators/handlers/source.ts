@@ -66,7 +66,8 @@ export function reindent(text: string, from: string, to: string): string {
 /** A statement's text with the comments that lead it (on their own lines), re-indented to `indent`. */
 export function getStatementText(node: Node, indent: string): string {
   const source = node.getSourceFile().getFullText();
-  const start = node.getStart(true);
+  const comments = node.getLeadingCommentRanges().filter((range) => !/^\/\*@l2s:\d+\*\/$/.test(range.getText()));
+  const start = comments[0]?.getPos() ?? node.getStart(true);
   const own = getIndentAt(source, start);
   return indent + reindent(source.slice(start, node.getEnd()), own, indent).trimStart();
 }

@@ -19,6 +19,8 @@ export interface GenerateCommandOptions {
   logLevel?: LogLevel;
   tracing?: boolean;
   includeExecutionData?: boolean;
+  /** Also write the handlers' diff against the originals, and list every file written on standard output. */
+  diff?: boolean;
   force: boolean;
   progress: boolean;
 }
@@ -60,9 +62,12 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
     planDir: path.dirname(path.resolve(options.plan)),
     ...(root ? { root } : {}),
     ...(analysis ? { graph: analysis.graph } : {}),
+    ...(options.diff ? { diff: true } : {}),
   });
   await checkDefinitions(files);
   const written = writeOutputFiles(options.out, files, { force: options.force });
+  if (options.diff) for (const file of files) streams.stdout.write(`${path.join(options.out, ...file.path.split('/'))}
+`);
   streams.stderr.write(`lambda2sfn: wrote ${written.length} files to ${options.out} (${settings.iac}${options.iac ? '' : ', detected'}); see ${path.join(options.out, 'DEPLOY.md')}\n`);
   return EXIT.ok;
 }

@@ -100,7 +100,8 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     const own = byType.get(node.type);
     const byParent = frame.up ? byParentType.get(frame.up.node.type) : undefined;
     if (own) enterCollectors(own, frame, state, exits);
-    if (byParent) enterCollectors(byParent, frame, state, exits);
+    // A collector named for both the node's type and its parent's is called once.
+    if (byParent) enterCollectors(own ? byParent.filter((c) => !own.includes(c)) : byParent, frame, state, exits);
     if (exits.length > 0) {
       const taken = exits.slice();
       exits.length = 0;
@@ -568,14 +569,29 @@ function enterNew(frame: WalkEntry, state: SummaryState): void {
 function isResultUsed(frame: WalkEntry): boolean {
   let up = frame.up;
   let key = frame.key;
-  while (up && (up.node.type === 'AwaitExpression' || up.node.type === 'ParenthesizedExpression' || up.node.type === 'TSNonNullExpression')) {
-    key = up.key;
-    up = up.up;
+  let node = frame.node;
+  for (;;) {
+    if (up && (up.node.type === 'AwaitExpression' || up.node.type === 'ParenthesizedExpression' || up.node.type === 'TSNonNullExpression')) {
+      key = up.key;
+      node = up.node;
+      up = up.up;
+      continue;
+    }
+    // SDK v2: `lambda.invoke(params).promise()` hands on the same result.
+    const member = up?.node;
+    const call = up?.up;
+    if (member?.type === 'MemberExpression' && !member.computed && member.property.type === 'Identifier' && member.property.name === 'promise' && call?.node.type === 'CallExpression' && up?.key === 'callee') {
+      key = call.key;
+      node = call.node;
+      up = call.up;
+      continue;
+    }
+    break;
   }
   if (!up) return false;
   if (up.node.type === 'ExpressionStatement') return false;
   if (up.node.type === 'UnaryExpression' && up.node.operator === 'void') return false;
-  if (up.node.type === 'SequenceExpression') return key === 'expressions' && up.node.expressions[up.node.expressions.length - 1] === frame.node;
+  if (up.node.type === 'SequenceExpression') return key === 'expressions' && up.node.expressions[up.node.expressions.length - 1] === node;
   return true;
 }
 

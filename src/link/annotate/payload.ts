@@ -58,15 +58,25 @@ function readProperty(request: Val, property: string, evaluator: Evaluator): { v
   let owner = request;
   let key = head;
   if (rest !== undefined) {
-    const list = evaluator.getProperty(request, head, 0);
-    if (list.s.k !== 'arr' || list.s.items.length === 0) return undefined;
-    owner = evaluator.evaluate(list.s.items[0], list.env);
+    const entry = getFirstEntry(evaluator.getProperty(request, head, 0), evaluator);
+    if (!entry) return undefined;
+    owner = entry;
     key = rest;
   }
   const value = evaluator.getProperty(owner, key, 0);
   if (value.s.k === 'nil') return undefined;
   const prop = owner.s.k === 'obj' ? owner.s.props.findLast((p) => p.key === key) : undefined;
   return { value, ...(prop?.t ? { text: prop.t } : {}) };
+}
+
+/** The first entry of a list: `[a, b]` gives `a`; `items.map((item) => ({ ... }))` gives the object the callback returns. */
+function getFirstEntry(list: Val, evaluator: Evaluator): Val | undefined {
+  if (list.s.k === 'arr') return list.s.items.length ? evaluator.evaluate(list.s.items[0], list.env) : undefined;
+  if (list.s.k !== 'call' || list.s.callee.k !== 'get' || list.s.callee.prop !== 'map' || !list.s.args[0]) return undefined;
+  const callback = evaluator.evaluate(list.s.args[0], list.env);
+  if (callback.s.k !== 'fn') return undefined;
+  const returned = evaluator.getSummary(callback.env.file)?.functions[callback.s.id]?.returns[0];
+  return returned ? evaluator.evaluate(returned, callback.env) : undefined;
 }
 
 function toField(key: string, sym: Sym, text: string | undefined, owner: Val, origins: OriginContext): PayloadField {

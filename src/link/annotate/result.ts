@@ -40,10 +40,10 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
       return data.callLine === position.line && data.callColumn === position.column;
     });
     const data = record?.data as unknown as ResultData | undefined;
-    const branch = !record && isCall ? findBranch(contexts) : undefined;
-    if (branch && element === undefined) {
-      element = `[${branch.data.branch}]`;
-      position = { file: position.file, line: branch.data.listLine ?? 0, column: branch.data.listColumn ?? 0 };
+    const list = !record && isCall && element === undefined ? findList(contexts, position) : undefined;
+    if (list) {
+      element = `[${list.branch}]`;
+      position = list.position;
       positions.push(position);
       isCall = false;
       continue;
@@ -90,11 +90,13 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
   return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'other', used: true });
 }
 
-/** The innermost fan-out record around the call, when it is the call's branch of a parallel list. */
-function findBranch(contexts: readonly ContextRecord[]): { data: FanOutData } | undefined {
+/** The parallel list the call is an element of (the call starts where one of its elements starts), and which one. */
+function findList(contexts: readonly ContextRecord[], position: ResultPosition): { branch: number; position: ResultPosition } | undefined {
   const fanOut = contexts.find((r) => r.kind === 'fan-out');
   const data = fanOut?.data as unknown as FanOutData | undefined;
-  return data?.kind === 'branch' ? { data } : undefined;
+  if (!fanOut || data?.kind !== 'parallel') return undefined;
+  const branch = (data.branchStarts ?? []).findIndex(([line, column]) => line === position.line && column === position.column);
+  return branch < 0 ? undefined : { branch, position: { file: position.file, line: fanOut.line, column: data.column } };
 }
 
 /** The reads of one element of a list result: `[1]` and `[1].total` of `const [a, b] = ...` become `` and `total`. */
