@@ -7,5 +7,6 @@ if (!existsSync(cli)) {
   process.stderr.write('lambda2sfn: not built yet; run `npm run build` (npm ci does it) in the lambda2sfn folder\n');
   process.exit(3);
 }
-const { run } = await import(cli.href);
+const { run, installInterruptHandlers } = await import(cli.href);
+installInterruptHandlers();
 process.exitCode = await run(process.argv.slice(2));

@@ -4,6 +4,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 import { getPackageRoot } from './util/package-root.js';
 
+export { installInterruptHandlers } from './interrupt.js';
+
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -19,6 +21,30 @@ export function toPositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
   return n;
+}
+
+/** Option parsers of `report`, kept with their command's module but needed while parsing. */
+function collectReportDuration(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^(.+)=(\d+(?:\.\d+)?)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected FUNCTION=MILLISECONDS, e.g. placeOrder=120');
+  return { ...previous, [match[1]!]: Number(match[2]) };
+}
+
+function collectReportPrice(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^([A-Za-z0-9]+)=(\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected NAME=DOLLARS, e.g. standardTransition=0.000025');
+  return { ...previous, [match[1]!]: Number(match[2]) };
+}
+
+function toReportShare(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+/** Gather a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** The options of `propose` and `migrate`: one flag per question they may ask. */
@@ -64,7 +90,10 @@ Exit codes: 0 done, 1 done with findings (input not fully analysed), 2 usage err
     .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
     .option('--max-depth <n>', 'deepest nesting followed in YAML and expressions', toPositiveInt)
     .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
+    .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
     .option('--no-progress', 'no progress indicator on standard error')
+    .option('--cache-dir <dir>', 'keep the per-file cache here (default: the user cache folder, e.g. ~/.cache/lambda2sfn)')
+    .option('--no-cache', 'neither read nor write the cache: parse every file')
     .addHelpText(
       'after',
       `
@@ -78,6 +107,63 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .action(async (dir: string, options) => {
       const { runAnalyze } = await import('./commands/analyze.js');
       setExit(await runAnalyze(dir, options, streams));
+    });
+
+  program
+    .command('generate')
+    .description('Write the deployables of a plan: the ASL, the state machine in the repository\'s IaC format with a least-privilege role, and DEPLOY.md.')
+    .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
+    .requiredOption('--out <dir>', 'the folder to write to')
+    .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+    .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
+    .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
+    .option('--tracing', 'turn on AWS X-Ray tracing', false)
+    .option('--force', 'replace output files that exist', false)
+    .option('--no-progress', 'no progress indicator on standard error')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn generate --plan lambda2sfn.plan.yaml --out out/
+  $ lambda2sfn generate --plan lambda2sfn.plan.yaml --out out/ --iac terraform --tracing
+
+Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, unknown format), 3 failure.`,
+    )
+    .action(async (options) => {
+      const { runGenerate } = await import('./commands/generate.js');
+      setExit(await runGenerate(options, streams));
+    });
+
+  program
+    .command('report')
+    .description('Write the migration report: candidate assessment, before/after diagrams, decisions, risks and cost (report.md and a self-contained report.html).')
+    .argument('[dir]', "the folder to analyse (default: the plan's folder, else the current one)")
+    .requiredOption('--out <dir>', 'the folder to write report.md and report.html to')
+    .option('--plan <file>', 'a plan file (lambda2sfn.plan.yaml) to show the workflows and decisions of')
+    .option('--format <formats>', 'md, html, or md,html', 'md,html')
+    .option('--force', 'replace report files that exist', false)
+    .option('--invocations-per-month <n>', 'executions of each chain per month, for the cost comparison', toPositiveInt)
+    .option('--duration <function=ms>', "a function's own time per invocation (repeatable)", collectReportDuration, {})
+    .option('--default-duration <ms>', "own time of functions without --duration (default: each function's timeout)", toPositiveInt)
+    .option('--items-per-map <n>', 'items each fan-out over an array processes', toPositiveInt)
+    .option('--retry-rate <share>', 'share of attempts that fail once and are retried (0 to 1)', toReportShare)
+    .addOption(new Option('--arch <arch>', 'Lambda architecture, for its price').choices(['x86_64', 'arm64']))
+    .option('--express-memory <mb>', 'memory an Express execution is billed for', toPositiveInt)
+    .option('--service-step <ms>', 'time of a direct service integration step in an Express workflow', toPositiveInt)
+    .option('--price <name=dollars>', 'override a price of the table (repeatable; names in docs/report.md)', collectReportPrice, {})
+    .option('--no-progress', 'no progress indicator on standard error')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn report fixtures/apps/orders --out report/
+  $ lambda2sfn report --plan lambda2sfn.plan.yaml --out report/ --invocations-per-month 250000 --default-duration 120
+
+Exit codes: 0 written, 1 written but some input gave error or warning diagnostics, 2 usage error, 3 failure.`,
+    )
+    .action(async (dir: string | undefined, options) => {
+      const { runReport } = await import('./commands/report.js');
+      setExit(await runReport(dir, options, streams));
     });
 
   // --- propose, migrate, lint (the propose stage; docs/propose.md) ---
@@ -111,6 +197,10 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan
       .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
       .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
       .requiredOption('--out <dir>', 'the output folder (nothing is written outside it)')
+      .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+      .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
+      .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
+      .option('--tracing', 'turn on AWS X-Ray tracing', false)
       .option('--force', 'replace output files that exist', false),
   )
     .addHelpText(

@@ -1,10 +1,13 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, SDK_DETECTORS, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
+import { getCacheKey } from './cache/cache-key.js';
+import { InfrastructureCache, recordingReader, type RecordedInputs } from './cache/infrastructure-cache.js';
+import { SummaryCache } from './cache/summary-cache.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
 import { readCode } from './read-code.js';
-import { readInfrastructure } from './read-infrastructure.js';
+import { readInfrastructure, type InfrastructureResult } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
 import { readConfigJson } from './read-config-json.js';
@@ -17,8 +20,14 @@ import type { FileSummary } from './types/summary.js';
 
 export interface AnalyzeOptions {
   limits?: Partial<AnalysisLimits>;
+  /** More gitignore-style patterns to skip (`--ignore`), relative to the root. */
+  ignore?: string[];
   /** Called as the run moves through its stages, for a progress indicator. */
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** The folder of this root's cache (see src/cache/): unchanged files are not parsed again. None: no cache. */
+  cacheDir?: string;
+  /** Told when the cache could not be written; the analysis is complete all the same. */
+  onCacheWarning?: (message: string) => void;
 }
 
 export interface Analysis {
@@ -27,6 +36,8 @@ export interface Analysis {
   inventory: Inventory;
   summaries: Map<string, FileSummary>;
   graph: Graph;
+  /** Source files parsed in this run; the others' summaries came from the cache. */
+  parsedFiles: number;
 }
 
 /** The analyze pipeline: discover; code → summaries; IaC → Inventory; resolve → Graph. Reads only; runs nothing. */
@@ -47,7 +58,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const diagnostics: Diagnostic[] = [];
 
   // 1. Discover the files (gitignore, default skips, symlink loops, size limit).
-  const discovered = await discoverFiles(root, { limits });
+  const discovered = await discoverFiles(root, { limits, extraIgnores: options.ignore });
   progress('discovering', 1, 1);
   diagnostics.push(...discovered.diagnostics);
   const files = discovered.files;
@@ -56,13 +67,24 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
   // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
-  const code = readCode(root, codeFiles, { summarize: summarizeOptions, onProgress: (done, total) => progress('parsing', done, total) });
+  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const startedAt = Date.now();
+  const summaryConfiguration = {
+    limits,
+    sdkMethods: [...summarizeOptions.sdkMethods].sort(),
+    keptGlobals: [...summarizeOptions.keptGlobals].sort(),
+    textKeys: [...summarizeOptions.textKeys].sort(),
+    collectors: CONTEXT_COLLECTORS.map((collector) => collector.id),
+  };
+  const summaryCache = options.cacheDir ? SummaryCache.load(options.cacheDir, getCacheKey(['summaries', summaryConfiguration])) : undefined;
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
   const summaries = code.summaries;
+  const unsaved = summaryCache?.save(startedAt);
+  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
 
   // 3. IaC files → Inventory.
-  const infrastructure = await readInfrastructure(files, reader, limits, code.iacTexts);
+  const infrastructure = await readInfrastructureCached(files, reader, limits, code.iacTexts, options);
   diagnostics.push(...infrastructure.diagnostics);
   progress('reading infrastructure', 1, 1);
   const inventory = buildInventory(infrastructure.fragments);
@@ -74,14 +96,34 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     getWorkspacePackages(files, reader, diagnostics),
     getPathAliases(files, reader, diagnostics),
   );
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS);
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
   diagnostics.push(...calls.diagnostics);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
   const graph = buildGraph(inventory, calls, diagnostics);
   progress('building the graph', 1, 1);
-  return { root, files, inventory, summaries, graph };
+  return { root, files, inventory, summaries, graph, parsedFiles: code.parsed };
+}
+
+/** The IaC stage, its result taken from the cache when no file it read has changed (and no candidate came or went). */
+async function readInfrastructureCached(
+  files: readonly DiscoveredFile[],
+  reader: DiagnosingRootReader,
+  limits: AnalysisLimits,
+  codeTexts: ReadonlyMap<string, string>,
+  options: AnalyzeOptions,
+): Promise<InfrastructureResult> {
+  if (!options.cacheDir) return readInfrastructure(files, reader, limits, codeTexts);
+  const candidates = files.filter((file) => !file.isTest && (file.kind === 'iac' || codeTexts.has(file.path))).map((file) => file.path);
+  const cache = new InfrastructureCache(options.cacheDir, getCacheKey(['infrastructure', limits, candidates]));
+  const cached = cache.load(reader);
+  if (cached) return cached;
+  const inputs: RecordedInputs = { texts: new Map(codeTexts), exists: new Map() };
+  const result = await readInfrastructure(files, recordingReader(reader, inputs), limits, codeTexts);
+  const unsaved = cache.save(result, inputs);
+  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
+  return result;
 }
 
 function getWorkspacePackages(files: readonly DiscoveredFile[], reader: DiagnosingRootReader, diagnostics: Diagnostic[]): WorkspacePackage[] {

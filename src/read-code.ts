@@ -1,4 +1,6 @@
+import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { hashText, type SummaryCache } from './cache/summary-cache.js';
 import { isIacCandidate } from './read-infrastructure.js';
 import { readSourceText } from './read-source-text.js';
 import { summarizeFile, type SummarizeOptions } from './summarize/summarize-file.js';
@@ -11,10 +13,14 @@ export interface CodeResult {
   diagnostics: Diagnostic[];
   /** Texts of the code files an IaC analyzer reads too (serverless.ts, CDK apps), so they are not read twice. */
   iacTexts: Map<string, string>;
+  /** Files parsed in this run (the others came from the cache). */
+  parsed: number;
 }
 
 export interface ReadCodeOptions {
   summarize: SummarizeOptions;
+  /** Summaries of earlier runs: unchanged files are neither parsed nor, when their size and times match, read. */
+  cache?: SummaryCache;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -22,21 +28,63 @@ export interface ReadCodeOptions {
  * Code files → one summary each: every file is read once, parsed and walked once, and only its summary is kept.
  * Unreadable, oversized and binary files become diagnostics.
  */
-export function readCode(root: string, files: readonly DiscoveredFile[], options: ReadCodeOptions): CodeResult {
-  const out: CodeResult = { summaries: new Map(), diagnostics: [], iacTexts: new Map() };
+export async function readCode(root: string, files: readonly DiscoveredFile[], options: ReadCodeOptions): Promise<CodeResult> {
+  const out: CodeResult = { summaries: new Map(), diagnostics: [], iacTexts: new Map(), parsed: 0 };
+  const { cache } = options;
   const maxFileBytes = options.summarize.limits.maxFileBytes;
-  files.forEach((file, i) => {
+  for (const [i, file] of files.entries()) {
     if (i % 200 === 0) options.onProgress?.(i, files.length);
-    const read = readSourceText(path.join(root, file.path), { file: file.path, maxFileBytes });
-    if ('diagnostic' in read) {
-      out.diagnostics.push(read.diagnostic);
-      return;
+    // Let signal handlers run now and then, so Ctrl-C stops a long parse promptly (see interrupt.ts).
+    if (i % 50 === 49) await yieldToEventLoop();
+    const absolute = path.join(root, file.path);
+    const stats = cache ? statFile(absolute) : undefined;
+    const known = stats && cache?.getByStat(file.path, stats);
+    if (known && !known.info.iac) {
+      addSummary(out, file.path, known.summary);
+      continue;
     }
-    if (isIacCandidate(file.path, read.text)) out.iacTexts.set(file.path, read.text);
+    const read = readSourceText(absolute, { file: file.path, maxFileBytes });
+    if (!('text' in read)) {
+      out.diagnostics.push(read.diagnostic);
+      continue;
+    }
+    const iac = isIacCandidate(file.path, read.text);
+    if (iac) out.iacTexts.set(file.path, read.text);
+    if (known) {
+      addSummary(out, file.path, known.summary);
+      continue;
+    }
+    const hash = cache && stats ? hashText(read.text) : undefined;
+    const cached = hash && stats ? cache?.getByHash(file.path, hash, stats) : undefined;
+    if (cached) {
+      addSummary(out, file.path, cached);
+      continue;
+    }
     const summary = summarizeFile(file.path, read.text, options.summarize);
-    out.diagnostics.push(...summary.diagnostics);
-    out.summaries.set(file.path, summary);
-  });
+    // The reader's notice (bytes that are not UTF-8) travels with the summary, so a cached run reports it too.
+    if (read.notice) summary.diagnostics.unshift(read.notice);
+    out.parsed++;
+    if (hash && stats) cache?.set(file.path, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, hash, iac }, summary);
+    addSummary(out, file.path, summary);
+  }
   options.onProgress?.(files.length, files.length);
   return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function addSummary(out: CodeResult, file: string, summary: FileSummary): void {
+  out.diagnostics.push(...summary.diagnostics);
+  out.summaries.set(file, summary);
+}
+
+function statFile(absolute: string): Stats | undefined {
+  try {
+    return statSync(absolute);
+  } catch {
+    // readSourceText reports it.
+    return undefined;
+  }
 }

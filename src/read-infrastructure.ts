@@ -23,14 +23,14 @@ export async function readInfrastructure(
   codeTexts?: ReadonlyMap<string, string>,
 ): Promise<InfrastructureResult> {
   const results: { file: string; result: IacResult }[] = [];
-  const unreadable: Diagnostic[] = [];
+  const readProblems: Diagnostic[] = [];
   const included = new Set<string>();
   const projectInputs = new Map<ProjectIacAnalyzer, IacInput[]>();
   for (const file of files) {
     if (file.isTest || (file.kind !== 'iac' && !(file.kind === 'code' && mayBeIac(file.path)))) continue;
     let text: string;
     if (file.kind === 'code' && codeTexts) {
-      // Code files were read by the code stage; only those an IaC analyzer may match are kept for us.
+      // Code files were read (and reported) by the code stage; only those an IaC analyzer may match are kept for us.
       const cached = codeTexts.get(file.path);
       if (cached === undefined) continue;
       text = cached;
@@ -38,10 +38,11 @@ export async function readInfrastructure(
       const read = reader.read(file.path);
       if (!('text' in read)) {
         // Code files are read again (and reported) by the code stage; an IaC file is only ever read here.
-        if (file.kind === 'iac') unreadable.push(read.diagnostic);
+        if (file.kind === 'iac') readProblems.push(read.diagnostic);
         continue;
       }
       text = read.text;
+      if (read.notice && file.kind === 'iac') readProblems.push(read.notice);
     }
     for (const analyzer of IAC_ANALYZERS) {
       if (!analyzer.matches(file.path, text)) continue;
@@ -57,7 +58,7 @@ export async function readInfrastructure(
     results.push({ file: inputs[0].file, result: await analyzer.analyzeProject(inputs) });
   }
   const fragments: InventoryFragment[] = [];
-  const diagnostics: Diagnostic[] = [...unreadable];
+  const diagnostics: Diagnostic[] = [...readProblems];
   for (const { file, result } of results) {
     diagnostics.push(...result.diagnostics);
     if (!included.has(file)) fragments.push({ file, inventory: result.inventory });

@@ -2,7 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from './types/diagnostics.js';
 
-export type SourceText = { text: string } | { diagnostic: Diagnostic };
+/**
+ * The text of a file, or why it could not be read. `notice`: an info-level remark on text that was read anyway
+ * (a few bytes that are not UTF-8, decoded as U+FFFD).
+ */
+export type SourceText = { text: string; notice?: Diagnostic } | { diagnostic: Diagnostic };
 
 export interface ReadSourceOptions {
   /** The path to put in diagnostics (relative to the analysed folder); defaults to the absolute path. */
@@ -49,7 +53,22 @@ export function readSourceText(absPath: string, options: ReadSourceOptions = {})
   }
   // The byte order mark is dropped; nothing else changes.
   const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return { text: bytes.toString('utf8', hasBom ? 3 : 0) };
+  const text = bytes.toString('utf8', hasBom ? 3 : 0);
+  if (isUtf8(bytes)) return { text };
+  // A few bytes that are not UTF-8 (a comment saved in Latin-1): read as U+FFFD, with a notice at the first.
+  const index = text.indexOf('\ufffd');
+  return index < 0 ? { text } : { text, notice: toNotUtf8(file, text.slice(0, index).split('\n').length) };
+}
+
+function toNotUtf8(file: string, line: number): Diagnostic {
+  return {
+    code: 'not-utf8',
+    severity: 'info',
+    message: `${file} is not all UTF-8 (first at line ${line}); those bytes were read as U+FFFD and the rest analysed.`,
+    file,
+    line,
+    hint: 'Usually a comment or string saved in Latin-1 or Windows-1252; re-save the file as UTF-8.',
+  };
 }
 
 /** Why the bytes do not look like UTF-8 text, or undefined when they do. */
@@ -90,7 +109,7 @@ export function toFileTooLarge(file: string, size: number, maxFileBytes: number)
     severity: 'warning',
     message: `Skipped ${file}: ${size} bytes is over the limit of ${maxFileBytes} bytes.`,
     file,
-    hint: 'Raise maxFileBytes if the file matters, or exclude it with .gitignore or --ignore.',
+    hint: 'Raise --max-file-size if the file matters, or exclude it with .gitignore or --ignore.',
   };
 }
 

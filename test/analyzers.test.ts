@@ -6,7 +6,7 @@ import { compareExpectations, readExpectedBlock, type Expectations } from './hel
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 /** Folders of whole-graph cases: detectors, resolution paths, bad input. IaC analyzers have their own tests. */
-const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'resolve', 'robustness'];
+const GRAPH_CASE_GROUPS = ['lambda-invoke', 'sqs-send', 'sns-publish', 'eventbridge-put', 'sfn-start', 'http-call', 'resolve', 'robustness'];
 
 function listCases(group: string): string[] {
   const dir = path.join(FIXTURES, 'analyzers', group);

@@ -314,9 +314,11 @@ describe('readSourceText', () => {
     expect(readSourceText(path.join(root, 'empty.ts'))).toEqual({ text: '' });
   });
 
-  it('keeps text with a few invalid bytes (mis-encoded comments) as text', () => {
-    const result = readSourceText(path.join(root, 'latin1.ts'));
+  it('keeps text with a few invalid bytes (mis-encoded comments) as text, with a not-utf8 notice at the line', () => {
+    const result = readSourceText(path.join(root, 'latin1.ts'), { file: 'latin1.ts' });
     expect('text' in result && result.text.startsWith('// caf\ufffd\n')).toBe(true);
+    expect('text' in result && result.notice).toMatchObject({ code: 'not-utf8', severity: 'info', file: 'latin1.ts', line: 1 });
+    expect(readSourceText(path.join(root, 'plain.ts'))).not.toHaveProperty('notice');
   });
 
   it.each([

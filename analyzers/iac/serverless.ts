@@ -15,7 +15,7 @@ import { resolveServerlessVariables } from '../../src/iac/serverless-variables.j
 import { SourceMap } from '../../src/iac/source-map.js';
 import type { FileIacAnalyzer, IacInput, IacResult } from '../../src/types/analyzers.js';
 import type { Diagnostic, SourceLocation } from '../../src/types/diagnostics.js';
-import type { BusDef, FunctionDef, HandlerRef, IacValue, StateMachineDef, TopicDef, TriggerDef } from '../../src/types/inventory.js';
+import type { ApiDef, BusDef, FunctionDef, HandlerRef, IacValue, StateMachineDef, TopicDef, TriggerDef } from '../../src/types/inventory.js';
 
 /** Serverless Framework defaults for functions that set no timeout / memory (provider or function level). */
 const SERVERLESS_DEFAULT_TIMEOUT = 6;
@@ -117,6 +117,7 @@ class ServerlessReader {
   private readonly template: TemplateResult;
   private readonly functions: FunctionDef[] = [];
   private readonly triggers: TriggerDef[] = [];
+  private readonly apis: ApiDef[] = [];
   private readonly createdTopics: TopicDef[] = [];
   private readonly createdBuses: BusDef[] = [];
 
@@ -171,9 +172,21 @@ class ServerlessReader {
     }
   }
 
+  /**
+   * The API Serverless creates for `http` (`ApiGatewayRestApi`, paths under `/<stage>`) or `httpApi` events
+   * (`HttpApi`, the `$default` stage), so that `!Ref ApiGatewayRestApi` in a URL leads to its routes.
+   */
+  private addApi(id: 'ApiGatewayRestApi' | 'HttpApi', location: SourceLocation): void {
+    if (this.apis.some((api) => api.id === id)) return;
+    const kind = id === 'HttpApi' ? 'http' : 'rest';
+    this.apis.push({ id, kind, ...(kind === 'rest' ? { stages: [this.stage] } : {}), location, format: 'serverless' });
+  }
+
   getInventory(): IacResult['inventory'] {
     const fromTemplate = this.template.inventory;
     return {
+      apis: [...this.apis, ...fromTemplate.apis],
+      parameters: fromTemplate.parameters,
       functions: [...this.functions, ...fromTemplate.functions],
       queues: fromTemplate.queues,
       topics: [...fromTemplate.topics, ...this.createdTopics],
@@ -351,7 +364,9 @@ class ServerlessReader {
         const [method, path] = typeof value === 'string' ? splitRoute(value) : [this.toText(settings.method), this.toText(settings.path)];
         // REST paths may be written without the leading slash (`users/{id}`); API Gateway has it.
         const route = type === 'http' && path !== undefined && !path.startsWith('/') ? `/${path}` : path;
-        push('http', undefined, this.toDetails({ method: method?.toUpperCase(), path: route, api: type === 'http' ? 'rest' : 'http' }));
+        const apiId = type === 'http' ? 'ApiGatewayRestApi' : 'HttpApi';
+        push('http', undefined, this.toDetails({ method: method?.toUpperCase(), path: route, api: type === 'http' ? 'rest' : 'http', apiId }));
+        this.addApi(apiId, location);
         break;
       }
       case 'schedule': {

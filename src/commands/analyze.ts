@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { getCacheDir } from '../cache/cache-dir.js';
 import type { Streams } from '../cli.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderGraph, type GraphFormat } from '../format/index.js';
@@ -16,7 +17,11 @@ export interface AnalyzeCommandOptions {
   maxFileSize?: number;
   maxDepth?: number;
   maxYamlAliases?: number;
+  ignore?: string[];
   progress: boolean;
+  /** false with --no-cache. */
+  cache: boolean;
+  cacheDir?: string;
 }
 
 /** `lambda2sfn analyze [dir]`: the Graph in the chosen format, to stdout or a file. */
@@ -27,7 +32,9 @@ export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, st
   if (options.maxDepth) limits.maxDepth = options.maxDepth;
   if (options.maxYamlAliases) limits.maxYamlAliases = options.maxYamlAliases;
   const progress = createProgress(streams.stderr, options.progress);
-  const { graph } = await analyze(root, { limits, onProgress: progress.update });
+  const cacheDir = options.cache ? getCacheDir(root, options.cacheDir) : undefined;
+  const onCacheWarning = (message: string) => streams.stderr.write(`lambda2sfn: ${message}\n`);
+  const { graph } = await analyze(root, { limits, ignore: options.ignore, onProgress: progress.update, cacheDir, onCacheWarning });
   progress.done();
   const output = renderGraph(graph, options.format, { title: path.basename(root) });
   if (options.output) {

@@ -214,9 +214,41 @@ class TemplateReader {
       case 'AWS::StepFunctions::StateMachine':
         this.readStateMachine(id, resource.Type, properties, location);
         break;
+      case 'AWS::Serverless::Api':
+      case 'AWS::Serverless::HttpApi':
+      case 'AWS::ApiGateway::RestApi':
+      case 'AWS::ApiGatewayV2::Api':
+        this.addApi(id, resource.Type.endsWith('HttpApi') || resource.Type.startsWith('AWS::ApiGatewayV2') ? 'http' : 'rest', properties, location);
+        break;
+      case 'AWS::SSM::Parameter':
+        this.inventory.parameters.push(dropUndefined({ id, name: this.toValue(properties.Name), value: this.toValue(properties.Value), location, ...this.common() }));
+        break;
       default:
         break;
     }
+  }
+
+  /** An API Gateway API of the template; its routes name it in `apiId`. */
+  private addApi(id: string, kind: 'rest' | 'http', properties: Record<string, unknown>, location: SourceLocation): void {
+    if (this.inventory.apis.some((api) => api.id === id)) return;
+    const stage = this.toText(properties.StageName);
+    const name = this.toValue(properties.Name);
+    this.inventory.apis.push(dropUndefined({ id, kind, name, stages: stage === undefined ? undefined : [stage], location, ...this.common() }));
+  }
+
+  /**
+   * The API a SAM `Api`/`HttpApi` event belongs to: `RestApiId`/`ApiId`, else the implicit API SAM creates
+   * (`ServerlessRestApi` with its `Prod` and `Stage` stages, `ServerlessHttpApi`).
+   */
+  private getEventApiId(type: 'Api' | 'HttpApi', properties: Record<string, unknown>): string | undefined {
+    const explicit = this.toValue(type === 'Api' ? properties.RestApiId : properties.ApiId);
+    if (explicit) return explicit.kind === 'ref' ? explicit.target : undefined;
+    const id = type === 'Api' ? 'ServerlessRestApi' : 'ServerlessHttpApi';
+    const location = { file: this.options.file, line: 1 };
+    if (!this.inventory.apis.some((api) => api.id === id)) {
+      this.inventory.apis.push({ id, kind: type === 'Api' ? 'rest' : 'http', ...(type === 'Api' ? { stages: ['Prod', 'Stage'] } : {}), location, ...this.common() });
+    }
+    return id;
   }
 
   private readSamFunction(
@@ -345,6 +377,7 @@ class TemplateReader {
         put('method', this.toText(properties.Method)?.toUpperCase() ?? (type === 'HttpApi' ? 'ANY' : undefined));
         put('path', properties.Path ?? (type === 'HttpApi' ? '$default' : undefined));
         put('api', type === 'Api' ? 'rest' : 'http');
+        put('apiId', this.getEventApiId(type, properties));
         return { kind: 'http', details };
       }
       case 'Schedule':

@@ -70,6 +70,8 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     for (const error of document.errors) {
       const line = error.linePos?.[0].line;
       if (byLine.has(line) || byLine.size >= MAX_ERRORS_REPORTED) continue;
+      // The parser's own stack ran out: nesting the depth pre-check did not measure (it is an estimate).
+      if (error.message.startsWith('Maximum call stack size exceeded')) return failed(tooDeep(options, line));
       byLine.set(line, { code: errorCode, severity: 'error', message: toErrorMessage(error.message), file: options.file, line, column: error.linePos?.[0].col });
     }
     const diagnostics = [...byLine.values()];
@@ -164,7 +166,7 @@ class NodeConverter {
         message: `More than ${this.options.limits.maxYamlAliases} alias expansions (possible "billion laughs" document); the file is not read`,
         file: this.options.file,
         line: this.getLine(node),
-        hint: 'Raise limits.maxYamlAliases if this file is legitimate.',
+        hint: 'Raise --max-yaml-aliases if this file is legitimate.',
       });
     }
     return entry.value;
@@ -298,6 +300,8 @@ function getDeeper(a: Depth, b: Depth | undefined): Depth {
  * the line where it is reached: the YAML parser recurses per level, so a few thousand levels exhaust its stack.
  * Block scalars can only over-count, and only when their lines keep indenting further.
  */
+const COMPACT_SEQUENCES = /^(?:-[ \t]+)+/;
+
 function getIndentDepth(text: string): Depth {
   const open: number[] = [];
   let max = 0;
@@ -309,8 +313,10 @@ function getIndentDepth(text: string): Depth {
     if (indent < 0 || content[indent] === '#' || content[indent] === '\r') continue;
     while (open.length > 0 && open[open.length - 1] >= indent) open.pop();
     open.push(indent);
-    if (open.length > max) {
-      max = open.length;
+    // `- - - x`: compact nested sequences open a level per dash on one line.
+    const depth = open.length + (COMPACT_SEQUENCES.exec(content.slice(indent))?.[0].split('-').length ?? 2) - 2;
+    if (depth > max) {
+      max = depth;
       maxLine = line;
     }
   }

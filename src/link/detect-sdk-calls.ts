@@ -15,6 +15,10 @@ export interface SdkCallMatch {
   /** The target used when the request leaves it out (the default event bus). */
   defaultTarget?: string;
   payloadText?: string;
+  /** The request object, evaluated (for the payload annotation). */
+  request?: Val;
+  /** The operation's payload property (`Payload`, `MessageBody`, `Entries[].Detail`). */
+  payloadProperty?: string;
 }
 
 interface ClientInfo {
@@ -116,6 +120,8 @@ export class SdkCallDetector {
       targetText: target?.text ?? (request ? `${requestText ?? 'request'}.${op.target}` : op.target),
       ...(op.defaultTarget ? { defaultTarget: op.defaultTarget } : {}),
       ...(payload?.t ? { payloadText: payload.t } : {}),
+      ...(request ? { request } : {}),
+      ...(op.payload ? { payloadProperty: op.payload } : {}),
     };
   }
 

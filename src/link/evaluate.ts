@@ -1,4 +1,5 @@
 import type { FileSummary, Sym } from '../types/summary.js';
+import { getOwn } from '../util/own.js';
 import type { ModuleResolver } from './module-resolver.js';
 
 /** Parameter values known because we arrived at a function through one of its call sites. */
@@ -90,7 +91,7 @@ export class Evaluator {
     const summary = this.summaries.get(env.file);
     if (summary) {
       for (let s = scope; s >= 0 && s < summary.scopes.length; s = summary.scopes[s].parent) {
-        const value = summary.scopes[s].bindings[name];
+        const value = getOwn(summary.scopes[s].bindings, name);
         if (value !== undefined) return this.evaluate(value, env, depth);
       }
     }
@@ -110,9 +111,9 @@ export class Evaluator {
     const summary = this.summaries.get(file);
     if (!summary || seen.has(file) || depth > MAX_DEPTH) return { s: { k: 'unknown', text: `${name} from ${file}` }, env };
     seen.add(file);
-    const direct = summary.exports[name];
+    const direct = getOwn(summary.exports, name);
     if (direct) return this.evaluate(direct, env, depth + 1);
-    const commonjs = summary.exports['module.exports'];
+    const commonjs = getOwn(summary.exports, 'module.exports');
     if (commonjs) {
       const whole = this.evaluate(commonjs, env, depth + 1);
       return name === 'default' ? whole : this.getProperty(whole, name, depth + 1);

@@ -1,4 +1,5 @@
 import type { FileSummary, Sym } from '../types/summary.js';
+import { getOwn } from '../util/own.js';
 import { fnKey, type Env, type Evaluator, type Val } from './evaluate.js';
 
 /** What a handler can run: functions (`file#id`) and files whose module-level code it loads. */
@@ -67,7 +68,7 @@ export function computeReach(file: string, exportName: string, index: ReachIndex
     owners.add(key);
     for (const fn of index.owned.get(key) ?? []) addFn(fn);
     const summary = summaries.get(ownerFile);
-    for (const ref of summary?.ownerRefs[owner] ?? []) followRef(ref, ownerFile);
+    for (const ref of (summary && getOwn(summary.ownerRefs, owner)) ?? []) followRef(ref, ownerFile);
   };
   const collect = (val: Val, depth: number) => collectFunctions(val, depth, evaluator, addFn, addModule);
   const followRef = (ref: Sym, refFile: string) => {
@@ -142,7 +143,7 @@ function getOwners(ref: Sym, file: string, evaluator: Evaluator, depth: number):
     const summary = evaluator.getSummary(file);
     if (!summary) return [];
     for (let s = ref.scope; s >= 0; s = summary.scopes[s].parent) {
-      const value = summary.scopes[s].bindings[ref.name];
+      const value = getOwn(summary.scopes[s].bindings, ref.name);
       if (value === undefined) continue;
       if (value.k === 'import') return getOwners(value, file, evaluator, depth + 1);
       return s === 0 ? [[file, ref.name]] : [];
@@ -160,7 +161,7 @@ function getOwners(ref: Sym, file: string, evaluator: Evaluator, depth: number):
 function getExportOwners(file: string, name: string, evaluator: Evaluator, depth = 0): [string, string][] {
   const summary = evaluator.getSummary(file);
   if (!summary || depth > 8) return [];
-  const exported = summary.exports[name];
+  const exported = getOwn(summary.exports, name);
   const owners: [string, string][] = [[file, `exports.${name}`]];
   if (exported) owners.push(...getOwners(exported, file, evaluator, depth + 1));
   else {

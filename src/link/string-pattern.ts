@@ -94,7 +94,8 @@ function getQueueNameLookup(val: Val, evaluator: Evaluator): Val | undefined {
   return name.s.k === 'nil' ? undefined : name;
 }
 
-function concatAll(pieces: StringPattern[][]): StringPattern[] {
+/** Every concatenation of one pattern from each piece, in order (at most 16). */
+export function concatAll(pieces: StringPattern[][]): StringPattern[] {
   let acc: StringPattern[] = [{ parts: []}];
   for (const options of pieces) {
     const next: StringPattern[] = [];

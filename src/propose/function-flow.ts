@@ -3,6 +3,7 @@ import type { CatchRule, ChoiceStep, FunctionPart, ParallelStep, Step, StepInput
 import { groupCalls, getOrphanCompensations, type CallGroup } from './call-groups.js';
 import { toChoiceCondition } from './choice-conditions.js';
 import { buildFanOutStep } from './fan-out.js';
+import { replaceForwarder } from './forwarder.js';
 import {
   addFinding,
   applyRetryAnnotations,
@@ -32,6 +33,8 @@ export async function buildFunctionFlow(ctx: FlowContext, functionId: string, cu
   }
   ctx.path.push(functionId);
   try {
+    const replaced = await replaceForwarder(ctx, functionId, cursor, options, (edge, next) => buildHopFlow(ctx, edge, next, { tail: true }));
+    if (replaced) return replaced;
     const calls = ctx.index.getCallsOf(functionId).filter((edge) => {
       if (edge.kind !== 'http') return true;
       addFinding(ctx, 'http-call', 'info', `${functionId} calls ${edge.to} over HTTP (${edge.file}:${edge.line}): the call stays in the code`, [getEdgeEvidence(ctx, edge)]);

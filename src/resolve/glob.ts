@@ -25,11 +25,21 @@ function isNamed(char: string): boolean {
   return code >= NAMED_BASE && code < NAMED_BASE + 6400;
 }
 
+/** Text without unknown parts (`WILD`, named unknowns): it can match plain text only by being equal to it. */
+export function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0 || (code >= NAMED_BASE && code < NAMED_BASE + 6400)) return false;
+  }
+  return true;
+}
+
 /**
  * Whether two partly known strings can be the same string. `WILD` matches any run of characters (none too);
  * a named unknown matches any run of literal characters, or the same named unknown.
  */
 export function canMatch(a: string, b: string): boolean {
+  if (isPlain(a) && isPlain(b)) return a === b;
   const memo = new Map<number, boolean>();
   const width = b.length + 1;
   const visit = (i: number, j: number): boolean => {

@@ -1,7 +1,7 @@
 import type { AwsService, NodeKind } from '../types/graph.js';
 import type { IacValue, Inventory } from '../types/inventory.js';
 import type { BoundPart, BoundPattern } from './bind-environment.js';
-import { WILD, canMatch, showPattern, toNamedToken } from './glob.js';
+import { WILD, canMatch, isPlain, showPattern, toNamedToken } from './glob.js';
 
 /** The inventory kind each service's calls target. */
 export const SERVICE_KIND: Record<AwsService, NodeKind> = {
@@ -19,6 +19,8 @@ export const DEFAULT_BUS_ID = 'default';
 const STACK_NAME = toNamedToken('${AWS::StackName}');
 
 interface Entity {
+  /** Position in the inventory: candidates are listed in this order. */
+  order: number;
   id: string;
   kind: NodeKind;
   /** Deployed name as far as known: named unknowns for IaC values we cannot evaluate, `WILD` for generated parts. */
@@ -35,15 +37,25 @@ export type MatchResult =
 /** Inventory entities by kind, with their deployed names as patterns. */
 export class TargetIndex {
   private readonly byKind = new Map<NodeKind, Entity[]>();
+  /** Entities whose name is plain text, by kind and name: a plain target finds them without scanning every entity. */
+  private readonly plainByKind = new Map<NodeKind, Map<string, Entity[]>>();
+  /** Entities whose name has unknown parts: these are matched one by one. */
+  private readonly patternsByKind = new Map<NodeKind, Entity[]>();
   private readonly kindById = new Map<string, NodeKind>();
 
   constructor(inventory: Inventory) {
+    let order = 0;
     const add = (kind: NodeKind, id: string, name: IacValue | undefined, generated: boolean) => {
       const isGenerated = !name && generated;
-      const entity = { id, kind, name: name ? toNamePattern(name) : isGenerated ? `${STACK_NAME}-${id}-${WILD}` : id, generated: isGenerated };
-      const list = this.byKind.get(kind) ?? [];
-      list.push(entity);
-      this.byKind.set(kind, list);
+      const entity = { order: order++, id, kind, name: name ? toNamePattern(name) : isGenerated ? `${STACK_NAME}-${id}-${WILD}` : id, generated: isGenerated };
+      push(this.byKind, kind, entity);
+      if (isPlain(entity.name)) {
+        const plain = this.plainByKind.get(kind) ?? new Map<string, Entity[]>();
+        push(plain, entity.name, entity);
+        this.plainByKind.set(kind, plain);
+      } else {
+        push(this.patternsByKind, kind, entity);
+      }
       this.kindById.set(id, kind);
     };
     // Without an explicit name, CloudFormation and CDK name resources `<stack>-<logicalId>-<suffix>`.
@@ -88,7 +100,7 @@ export class TargetIndex {
     }
     const dynamic = name.includes(WILD);
     // A generated name is only ever matched by a complete name: a partly dynamic one would match anything.
-    const candidates = (this.byKind.get(kind) ?? []).filter(
+    const candidates = this.getCandidates(kind, name).filter(
       (entity) => entity.name.replaceAll(WILD, '') !== '' && !(dynamic && entity.generated) && canMatch(name, entity.name),
     );
     if (candidates.length === 0) {
@@ -100,6 +112,21 @@ export class TargetIndex {
     }
     return { ok: true, targets: candidates.map((entity) => entity.id), dynamic, fromRef: false };
   }
+
+  /** The entities a name may match, in inventory order: for plain text, those of that name and those with unknown parts. */
+  private getCandidates(kind: NodeKind, name: string): Entity[] {
+    if (!isPlain(name)) return this.byKind.get(kind) ?? [];
+    const exact = this.plainByKind.get(kind)?.get(name) ?? [];
+    const patterns = this.patternsByKind.get(kind) ?? [];
+    if (patterns.length === 0) return exact;
+    return [...exact, ...patterns].sort((a, b) => a.order - b.order);
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function toNamePattern(value: IacValue): string {

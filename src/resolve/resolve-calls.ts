@@ -4,13 +4,17 @@ import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget 
 import type { FunctionDef, Inventory } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
 import { buildCallerIndex, type CallSite } from '../link/callers.js';
+import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
 import { SdkCallDetector, type SdkCallMatch } from '../link/detect-sdk-calls.js';
-import { Evaluator, fnKey, type Binding, type Env } from '../link/evaluate.js';
+import { Evaluator, fnKey, type Binding, type Env, type Val } from '../link/evaluate.js';
 import type { ModuleResolver } from '../link/module-resolver.js';
 import { ReachIndex, computeReach } from '../link/reach.js';
-import { toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
+import { concatAll, toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
+import type { HttpClientDetector } from '../types/analyzers.js';
 import { bindEnvironment } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
+import { RouteIndex } from './resolve-http.js';
+import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
 
 export interface ResolvedCalls {
   edges: GraphEdge[];
@@ -21,14 +25,20 @@ export interface ResolvedCalls {
   diagnostics: Diagnostic[];
 }
 
-/** One way an SDK call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
-interface Expansion {
+/** An SDK call or an HTTP call found in the code. */
+type CallMatch = SdkCallMatch | HttpCallMatch;
+
+/** One way an SDK or HTTP call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
+export interface Expansion {
   site: CallSite;
-  match: SdkCallMatch;
+  match: CallMatch;
   /** Wrapper calls between the site and the SDK call, then the SDK call itself. */
   via: SourceLocation[];
   /** The target as written at the site: the argument a wrapper's caller passes. */
   targetText: string;
+  /** The SDK call itself, and the wrappers between it and the site (innermost first). */
+  sdkSite: CallSite;
+  chain: ChainLink[];
 }
 
 /**
@@ -49,16 +59,20 @@ export function resolveCalls(
   resolver: ModuleResolver,
   inventory: Inventory,
   detectors: readonly SdkDetector[],
+  httpClients: readonly HttpClientDetector[] = [],
 ): ResolvedCalls {
   const evaluator = new Evaluator(summaries, resolver);
-  const detector = new SdkCallDetector(detectors, evaluator);
+  const sdkDetector = new SdkCallDetector(detectors, evaluator);
+  const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
   const targets = new TargetIndex(inventory);
+  const routes = new RouteIndex(inventory);
   const owners = getOwnersIndex(summaries, inventory, evaluator);
   let callers: Map<string, CallSite[]> | undefined;
   const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
   const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
   const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
 
+  const annotated: AnnotationSource[] = [];
   for (const [file, summary] of summaries) {
     for (const call of summary.calls) {
       const context: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
@@ -67,16 +81,23 @@ export function resolveCalls(
       for (const expansion of expansions) {
         const { site } = expansion;
         const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
+        const { match } = expansion;
         if (lambdas.length === 0) {
-          out.unreached.push({ file: site.file, line: site.call.line, kind: expansion.match.kind, target: expansion.targetText, sdk: expansion.match.sdk });
+          out.unreached.push({ file: site.file, line: site.call.line, kind: match.kind, target: expansion.targetText, ...('sdk' in match ? { sdk: match.sdk } : {}) });
           continue;
         }
         for (const lambdaId of lambdas) {
-          resolveForFunction(expansion, functionsById.get(lambdaId)!, targets, evaluator, out);
+          const fn = functionsById.get(lambdaId)!;
+          const before = out.edges.length;
+          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, targets, evaluator, out);
+          else resolveHttpForFunction({ ...expansion, match }, fn, routes, evaluator, out);
+          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
         }
       }
     }
   }
+  // What surrounds each call: retries, fan-outs, conditions, compensation, payload and use of the result.
+  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector: sdkDetector });
   return out;
 }
 
@@ -99,8 +120,37 @@ function getOwnersIndex(summaries: ReadonlyMap<string, FileSummary>, inventory: 
   return owners;
 }
 
+/** SDK and HTTP calls, detected together so that wrappers of either are followed the same way. */
+class CallDetector {
+  constructor(
+    private readonly sdk: SdkCallDetector,
+    private readonly http: HttpCallDetector,
+  ) {}
+
+  detect(call: CallSite['call'], env: Env): CallMatch[] {
+    return [...this.sdk.detect(call, env), ...this.http.detect(call, env)];
+  }
+
+  getCommandParam(call: CallSite['call'], env: Env): ReturnType<SdkCallDetector['getCommandParam']> {
+    return this.sdk.getCommandParam(call, env);
+  }
+}
+
+/** The values a call's target is made of: the SDK target, or the parts of an HTTP URL. */
+function getTargetVals(match: CallMatch): Val[] {
+  if ('sdk' in match) return match.target ? [match.target] : [];
+  return match.url;
+}
+
+/** Whether two matches are the same call (the same operation, or the same client: a wrapper's callers may fix the method). */
+function isSameCall(a: CallMatch, b: CallMatch): boolean {
+  if ('sdk' in a && 'sdk' in b) return a.detector === b.detector && a.sdk.operation === b.sdk.operation;
+  if (!('sdk' in a) && !('sdk' in b)) return a.client === b.client;
+  return false;
+}
+
 interface ExpandContext {
-  detector: SdkCallDetector;
+  detector: CallDetector;
   evaluator: Evaluator;
   getCallers: (key: string) => CallSite[];
   /** Caller sites still to follow for this SDK call; `exhausted` once one was skipped. */
@@ -121,7 +171,7 @@ function toTooManyPaths(file: string, line: number, column: number): Diagnostic 
 }
 
 /** A wrapper function whose parameter carries the target (`param: 'target'`) or the whole command (`'command'`). */
-interface ChainLink {
+export interface ChainLink {
   param: ParamRef;
   site: CallSite;
   carries: 'target' | 'command';
@@ -155,22 +205,21 @@ function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, d
     return out;
   }
   for (const match of matches) {
-    const param = match.target && depth < MAX_WRAPPER_DEPTH ? findParam(toStringPatterns(match.target, evaluator)) : undefined;
+    const vals = depth < MAX_WRAPPER_DEPTH ? getTargetVals(match) : [];
+    const param = vals.map((val) => findParam(toStringPatterns(val, evaluator))).find((found) => found !== undefined);
     const before = out.length;
-    if (param) {
-      followCallers(param, 'target', (e) => e.match.detector === match.detector && e.match.sdk.operation === match.sdk.operation);
-    }
+    if (param) followCallers(param, 'target', (e) => isSameCall(e.match, match));
     if (out.length === before) out.push(toExpansion(sdkSite, match, chain));
   }
   return out;
 }
 
-function toExpansion(sdkSite: CallSite, match: SdkCallMatch, chain: ChainLink[]): Expansion {
+function toExpansion(sdkSite: CallSite, match: CallMatch, chain: ChainLink[]): Expansion {
   const last = chain[chain.length - 1];
   const site = last ? last.site : sdkSite;
   const via = chain.length ? [...chain.slice(0, -1).reverse().map((link) => toLocation(link.site)), toLocation(sdkSite)] : [];
   const targetText = last?.carries === 'target' ? (site.call.argText[last.param.index] ?? match.targetText) : match.targetText;
-  return { site, match, via, targetText };
+  return { site, match, via, targetText, sdkSite, chain };
 }
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
@@ -194,7 +243,52 @@ function toLocation(site: CallSite): SourceLocation {
   return { file: site.file, line: site.call.line, column: site.call.column };
 }
 
-function resolveForFunction(expansion: Expansion, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+/**
+ * An HTTP call of function `fn`: its URL bound to the function's environment, then to the function serving the
+ * route of an API of the IaC (an `http` edge), to an external endpoint, or left unresolved with the reason.
+ */
+function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch }, fn: FunctionDef, routes: RouteIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+  const { site, match, via } = expansion;
+  const base = { from: fn.id, kind: 'http' as const, file: site.file, line: site.call.line, column: site.call.column, target: expansion.targetText };
+  const unresolved = (reason: string) => out.unresolved.push({ from: fn.id, kind: 'http', file: site.file, line: site.call.line, target: base.target, reason });
+  if (match.url.length === 0) {
+    unresolved('the call has no URL');
+    return;
+  }
+  const patterns = concatAll(match.url.map((val) => toStringPatterns(val, evaluator)));
+  const missing: string[] = [];
+  let resolvedAny = false;
+  for (const pattern of patterns) {
+    const bound = bindEnvironment(pattern, fn);
+    if ('missing' in bound) {
+      missing.push(bound.missing);
+      continue;
+    }
+    const result = routes.match(bound, match.method);
+    if (!result.ok) {
+      const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
+      unresolved(param && param.t === 'wild' ? `the URL is ${param.why}, and no call passing it was found` : result.reason);
+      continue;
+    }
+    resolvedAny = true;
+    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
+    if ('external' in result) {
+      const id = `external:http:${result.external}`;
+      out.externals.push({ id, kind: 'external', name: result.external });
+      out.edges.push(withOptional({ ...base, to: id, resolution, details: details(match.method) }, via, false, false));
+      continue;
+    }
+    for (const target of result.targets) {
+      out.edges.push(withOptional({ ...base, to: target.to, resolution, details: details(target.method, target.path) }, via, false, target.to === fn.id));
+    }
+  }
+  if (!resolvedAny) {
+    for (const name of new Set(missing)) unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
+  }
+}
+
+function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
   const { site, match, via } = expansion;
   const base = {
     from: fn.id,

@@ -46,6 +46,13 @@ export class SummaryState {
   readonly classNameStack: string[] = [];
   readonly classSyms = new WeakMap<Node, Sym & { k: 'obj' }>();
 
+  /**
+   * Work a collector leaves for the contexts the summary keeps (source texts, structured tests): run once the
+   * calls worth linking are known, so nothing is computed for the many contexts no kept call is inside. A finisher
+   * returning false drops its record (it turned out to say nothing: a loop that never awaits).
+   */
+  readonly contextFinishers = new Map<ContextRecord, () => boolean | void>();
+
   /** The node of each recorded call, until the summary is finished and their texts are cut. */
   readonly callNodes = new Map<CallRecord, Node & { arguments: Node[] }>();
 
@@ -99,6 +106,16 @@ export class SummaryState {
 
   popScope(): void {
     this.scopeStack.pop();
+  }
+
+  /** Run `read` as if the walk were at `scope` again (for collectors that finish their records after the walk). */
+  atScope<T>(scope: number, read: () => T): T {
+    this.scopeStack.push(scope);
+    try {
+      return read();
+    } finally {
+      this.scopeStack.pop();
+    }
   }
 
   declare(name: string, value: Sym, scope: number = this.scope): void {

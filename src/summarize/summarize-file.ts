@@ -1,6 +1,7 @@
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Diagnostic } from '../types/diagnostics.js';
-import type { CallRecord, FileSummary, Sym } from '../types/summary.js';
+import type { CallRecord, ContextRecord, FileSummary, Sym } from '../types/summary.js';
+import { compactSummary } from './compact.js';
 import { parseSource } from './parse.js';
 import { SummaryState } from './state.js';
 import { or } from './to-sym.js';
@@ -10,6 +11,8 @@ export interface SummarizeOptions {
   limits: AnalysisLimits;
   /** Method names that may be SDK operations (`send`, `invoke`, `sendMessage`...): calls to them are always kept. */
   sdkMethods: ReadonlySet<string>;
+  /** Globals whose calls are kept although nothing in the file binds them (`fetch`). */
+  keptGlobals?: ReadonlySet<string>;
   /** Object keys whose value's source text is worth keeping (SDK targets and payloads). */
   textKeys: ReadonlySet<string>;
   collectors: readonly ContextCollector[];
@@ -19,7 +22,7 @@ export interface SummarizeOptions {
 export function summarizeFile(file: string, text: string, options: SummarizeOptions): FileSummary {
   const parsed = parseSource(file, text);
   const state = new SummaryState(file, text, 8, options.textKeys);
-  if (!parsed.ast) return state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics });
+  if (!parsed.ast) return compactSummary(state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics }));
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   try {
     walkProgram(parsed.ast.program, state, options.collectors);
@@ -43,7 +46,7 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   state.functions.forEach((fn, id) => {
     fn.refs = keepOuterRefs(state, state.refsByFn.get(id));
   });
-  const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods));
+  const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods, options.keptGlobals));
   state.calls.length = 0;
   state.calls.push(...calls);
   for (const call of calls) {
@@ -53,8 +56,9 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
     call.argText = node.arguments.slice(0, 8).map((arg) => state.textOf(arg));
   }
   state.callNodes.clear();
-  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs)]);
-  return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
+  const contextSyms = keepContexts(state);
+  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms]);
+  return compactSummary(state.toSummary({ moduleRefs, ownerRefs, diagnostics }));
 }
 
 /** `let url; if (x) url = A; else url = B;` — a variable assigned after its declaration may hold any of its values. */
@@ -66,6 +70,52 @@ function applyWrites(state: SummaryState): void {
     const current = bindings[write.name];
     bindings[write.name] = current.k === 'nil' ? write.value : or([current, write.value]);
   }
+}
+
+/**
+ * Keep the contexts that a kept call is inside (and the standalone ones), let their collectors finish them, and
+ * renumber the calls' references. Returns the Syms the kept contexts hold, whose bindings must survive pruning.
+ */
+function keepContexts(state: SummaryState): Sym[] {
+  const used = new Set<number>();
+  for (const call of state.calls) for (const index of call.contexts ?? []) used.add(index);
+  const renumbered = new Map<number, number>();
+  const kept: ContextRecord[] = [];
+  state.contexts.forEach((record, index) => {
+    if (!used.has(index) && !record.standalone) return;
+    if (state.contextFinishers.get(record)?.() === false) return;
+    renumbered.set(index, kept.length);
+    kept.push(record);
+  });
+  state.contextFinishers.clear();
+  for (const call of state.calls) {
+    if (!call.contexts) continue;
+    const contexts = call.contexts.flatMap((index) => renumbered.get(index) ?? []);
+    if (contexts.length) call.contexts = contexts;
+    else delete call.contexts;
+  }
+  state.contexts.length = 0;
+  state.contexts.push(...kept);
+  const syms: Sym[] = [];
+  for (const record of kept) collectSyms(record.data, syms, 0);
+  return syms;
+}
+
+const SYM_KINDS = new Set(['str', 'num', 'bool', 'nil', 'env', 'self', 'cat', 'ref', 'param', 'import', 'get', 'obj', 'arr', 'call', 'new', 'fn', 'or', 'elem', 'unknown']);
+
+/** The Syms inside a context's data (objects with a Sym kind `k`; collectors' own objects never use that key). */
+function collectSyms(value: unknown, out: Sym[], depth: number): void {
+  if (depth > 12 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectSyms(item, out, depth + 1);
+    return;
+  }
+  const kind = (value as { k?: unknown }).k;
+  if (typeof kind === 'string' && SYM_KINDS.has(kind)) {
+    out.push(value as Sym);
+    return;
+  }
+  for (const item of Object.values(value)) collectSyms(item, out, depth + 1);
 }
 
 /** References that can lead to code elsewhere: functions, imports and module-level bindings. */
@@ -98,18 +148,71 @@ function getRootRef(sym: Sym): Sym | undefined {
  * this project (a local function, an import, a module-level object). Calls on globals and on local values
  * (`console.log`, `items.map`) are dropped to keep summaries small.
  */
-function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: ReadonlySet<string>): boolean {
+function isCallWorthLinking(call: CallRecord, state: SummaryState, sdkMethods: ReadonlySet<string>, keptGlobals?: ReadonlySet<string>): boolean {
   const callee = call.callee;
   if (callee.k === 'get' && sdkMethods.has(callee.prop)) return true;
+  // `this.items.get(id)` with `items = new Map()`: a method of a built-in value never leads anywhere.
+  if (callee.k === 'get' && isBuiltinValue(callee.obj, state, 0)) return false;
   const root = getRootRef(callee);
   if (!root) return false;
   if (root.k === 'import' || root.k === 'fn') return true;
   if (root.k !== 'ref') return false;
   if (root.name === 'this') return true;
   const found = state.lookup(root.name, root.scope);
-  if (!found) return false;
+  if (!found) return keptGlobals?.has(root.name) === true;
   const kind = found.value.k;
   return kind === 'fn' || kind === 'import' || kind === 'obj' || kind === 'new' || kind === 'call' || found.scope === 0;
+}
+
+/** Constructors and namespaces of the language and of Node: their values' methods run no project or SDK code. */
+const BUILTINS = new Set([
+  'Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Date', 'Promise', 'Error', 'TypeError', 'RangeError', 'RegExp',
+  'URL', 'URLSearchParams', 'Object', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt', 'Math', 'JSON', 'Intl',
+  'Buffer', 'TextEncoder', 'TextDecoder', 'AbortController', 'console',
+]);
+
+/**
+ * Whether a value is, as far as this file shows, a literal or an instance of a built-in (`new Map()`, `[]`,
+ * `Object.keys(x)`), followed through local bindings and the fields of local objects and classes (`this.items`).
+ */
+function isBuiltinValue(sym: Sym, state: SummaryState, depth: number): boolean {
+  if (depth > 6) return false;
+  switch (sym.k) {
+    case 'str':
+    case 'num':
+    case 'bool':
+    case 'cat':
+    case 'arr':
+      return true;
+    case 'new':
+    case 'call': {
+      const root = getRootRef(sym.callee);
+      return root?.k === 'ref' && BUILTINS.has(root.name) && state.lookup(root.name, root.scope) === undefined;
+    }
+    case 'ref': {
+      const found = state.lookup(sym.name, sym.scope);
+      if (!found) return BUILTINS.has(sym.name);
+      return isBuiltinValue(found.value, state, depth + 1);
+    }
+    case 'get': {
+      const owner = getLocalObject(sym.obj, state, depth + 1);
+      const prop = owner?.props.findLast((candidate) => candidate.key === sym.prop);
+      return prop !== undefined && isBuiltinValue(prop.value, state, depth + 1);
+    }
+    case 'or':
+      return sym.options.length > 0 && sym.options.every((option) => isBuiltinValue(option, state, depth + 1));
+    default:
+      return false;
+  }
+}
+
+/** The object literal or class a value names in this file, if it is one (`this` in a method is its class). */
+function getLocalObject(sym: Sym, state: SummaryState, depth: number): (Sym & { k: 'obj' }) | undefined {
+  if (depth > 6) return undefined;
+  if (sym.k === 'obj') return sym;
+  if (sym.k !== 'ref') return undefined;
+  const found = state.lookup(sym.name, sym.scope);
+  return found ? getLocalObject(found.value, state, depth + 1) : undefined;
 }
 
 /**

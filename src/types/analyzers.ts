@@ -104,3 +104,43 @@ export interface SdkDetector {
   v3Packages: string[];
   operations: SdkOperationSpec[];
 }
+
+/** Where a URL is in an HTTP call's arguments. */
+export interface HttpUrlSpec {
+  arg: number;
+  /** A property of the argument (`axios({ url })`); the argument itself when absent. */
+  prop?: string;
+  /** With `prop` as the host (`https.request({ hostname, path })`): the property holding the path. */
+  path?: string;
+}
+
+/** One way of calling an HTTP client: the member called, where its URL and method are. */
+export interface HttpCallShape {
+  /** The member called on the client (`get`, `post`, `request`); `''` for calling the client itself (`fetch(url)`). */
+  member: string;
+  /** The method this member always uses (`axios.post` → `POST`). */
+  method?: string;
+  /** Where the URL is, tried in order: the first that is not an object wins. */
+  url: HttpUrlSpec[];
+  /** Where the method is when the member does not fix it (`fetch(url, { method })`). */
+  methodFrom?: { arg: number; prop: string }[];
+  /** The method when nothing says (`GET`). */
+  defaultMethod?: string;
+}
+
+/**
+ * A detector of HTTP calls made with one client library, described as data: where code gets the client, how it
+ * is called, and which members make configured instances with a base URL. The engine in
+ * `src/link/detect-http-calls.ts` matches calls against it; `src/resolve/resolve-http.ts` links the URL to the
+ * function serving that method and path.
+ */
+export interface HttpClientDetector {
+  /** The client (`fetch`, `axios`): shown on the edge. */
+  id: string;
+  description: string;
+  /** How code gets the client: a global (`fetch`) or an export of a module (`axios` default, `https` namespace `*`). */
+  sources: ({ global: string } | { module: string; export: string })[];
+  calls: HttpCallShape[];
+  /** Members that return a configured client, and the option holding its base URL (`axios.create({ baseURL })`). */
+  instances?: { member: string; baseUrl: string }[];
+}

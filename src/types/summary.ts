@@ -107,8 +107,13 @@ export interface CallRecord {
 export interface ContextRecord {
   kind: string;
   line: number;
-  /** Analyzer-specific facts. */
+  /** Analyzer-specific facts (JSON). Syms in it are kept in the summary together with the bindings they read. */
   data: Record<string, unknown>;
+  /**
+   * Kept even when no recorded call is inside it: the linker finds it by its function (a retry helper's loop
+   * around a call of its callback parameter, which is not a call the summary keeps).
+   */
+  standalone?: boolean;
 }
 
 /** What the single walk of one source file keeps; the AST is dropped after it. */

@@ -151,6 +151,12 @@ describe('nesting depth', () => {
     expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'yaml-too-deep', line: 5001 })]);
   });
 
+  it('counts compact nested sequences (`- - - x`) as nesting', () => {
+    const result = parse(`a:\n  ${'- '.repeat(10_000)}x\n`);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'yaml-too-deep', line: 2 })]);
+    expect(parse('a:\n  - - - x\n').value).toEqual({ a: [[['x']]] });
+  });
+
   it('does not count block scalars, comments and blank lines as nesting', () => {
     const text = `a:\n  b: |\n${'    text\n'.repeat(1000)}\n  # comment\n  c: 1\n`;
     expect(parse(text, { limits: { maxDepth: 3 } }).diagnostics).toEqual([]);

@@ -108,7 +108,7 @@ describe('the orders example app', () => {
     });
     expect(inventory.topics?.map((topic) => topic.id)).toEqual(['OrderEventsTopic']);
     expect(inventory.triggers?.map((trigger) => [trigger.kind, trigger.to, trigger.location.line, trigger.details])).toEqual([
-      ['http', 'placeOrder', 67, { method: 'POST', path: '/orders', api: 'http' }],
+      ['http', 'placeOrder', 67, { method: 'POST', path: '/orders', api: 'http', apiId: 'HttpApi' }],
       ['sqs', 'fulfillOrder', 100, { batchSize: 5, functionResponseType: 'ReportBatchItemFailures' }],
       ['sns', 'notifyCustomer', 112, {}],
       ['sns', 'updateLoyalty', 123, { filterPolicy: '{"eventType":["OrderFulfilled"]}' }],

@@ -1,0 +1,95 @@
+import type { ContextCollector } from '../../src/summarize/walk.js';
+import type { ContextRecord } from '../../src/types/summary.js';
+import { getHeaderText } from './ast-shapes.js';
+
+/**
+ * The parts of a try statement a call can be in. A call in the `catch` or `finally` runs after a failure of the
+ * calls in the `try` (the ones it `protects`); linking decides which earlier calls it undoes (`src/link/annotate/compensation.ts`).
+ */
+export interface TryPartData {
+  part: 'try' | 'catch' | 'finally';
+  /** The try statement's position: the three parts of one statement share it. */
+  tryLine: number;
+  tryColumn: number;
+  column: number;
+  /** `catch (err)`, `finally`, `try`. */
+  text: string;
+  fn: number;
+}
+
+/**
+ * Verbs that undo each other, for names of functions, queues and topics (`reserveInventory` / `releaseInventory`).
+ * The first verb does the work, the second undoes it.
+ */
+export const UNDO_VERBS: readonly (readonly [string, string])[] = [
+  ['reserve', 'release'],
+  ['reserve', 'cancel'],
+  ['hold', 'release'],
+  ['acquire', 'release'],
+  ['claim', 'release'],
+  ['lock', 'unlock'],
+  ['create', 'delete'],
+  ['create', 'cancel'],
+  ['create', 'remove'],
+  ['add', 'remove'],
+  ['put', 'delete'],
+  ['insert', 'delete'],
+  ['charge', 'refund'],
+  ['pay', 'refund'],
+  ['capture', 'refund'],
+  ['authorize', 'void'],
+  ['debit', 'credit'],
+  ['withdraw', 'deposit'],
+  ['book', 'cancel'],
+  ['place', 'cancel'],
+  ['submit', 'cancel'],
+  ['schedule', 'cancel'],
+  ['allocate', 'deallocate'],
+  ['allocate', 'free'],
+  ['provision', 'deprovision'],
+  ['register', 'unregister'],
+  ['register', 'deregister'],
+  ['subscribe', 'unsubscribe'],
+  ['assign', 'unassign'],
+  ['attach', 'detach'],
+  ['enable', 'disable'],
+  ['start', 'stop'],
+  ['open', 'close'],
+  ['increment', 'decrement'],
+  ['apply', 'revert'],
+  ['commit', 'rollback'],
+];
+
+/** Verbs that undo whatever the rest of the name does: `undoReservation`, `compensate-payment`, `rollbackOrder`. */
+export const UNDO_PREFIXES: readonly string[] = ['undo', 'revert', 'rollback', 'compensate', 'cancel'];
+
+/** The pattern analyzer for try/catch/finally around calls: records each part, so a call knows which one it is in. */
+export const compensation: ContextCollector = {
+  id: 'compensation',
+  nodeTypes: ['CatchClause'],
+  parentTypes: ['TryStatement'],
+  enter(entry, state) {
+    const node = entry.node;
+    const parent = entry.up?.node;
+    if (node.type === 'CatchClause' && parent?.type === 'TryStatement') {
+      return create('catch', parent, node, getHeaderText(state, node, node.body.start, 60), state.fn);
+    }
+    if (node.type !== 'BlockStatement' || parent?.type !== 'TryStatement') return undefined;
+    if (entry.key === 'block') return create('try', parent, parent, 'try', state.fn);
+    if (entry.key === 'finalizer') return create('finally', parent, node, 'finally', state.fn);
+    return undefined;
+  },
+};
+
+function create(part: TryPartData['part'], tryNode: { loc?: { start: { line: number; column: number } } | null }, at: { loc?: { start: { line: number; column: number } } | null }, text: string, fn: number): ContextRecord {
+  const data: TryPartData = {
+    part,
+    tryLine: tryNode.loc?.start.line ?? 0,
+    tryColumn: (tryNode.loc?.start.column ?? 0) + 1,
+    column: (at.loc?.start.column ?? 0) + 1,
+    text,
+    fn,
+  };
+  // A `finally` block is a statement of its own; its keyword sits just before it.
+  return { kind: 'try-part', line: at.loc?.start.line ?? 0, data: data as unknown as Record<string, unknown> };
+}

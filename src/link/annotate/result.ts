@@ -1,0 +1,96 @@
+import type { FanOutData } from '../../../analyzers/code/fan-out.js';
+import type { ResultData } from '../../../analyzers/code/result-use.js';
+import type { CodeLocation, ResultAnnotation } from '../../types/annotations.js';
+import type { ContextRecord, FileSummary } from '../../types/summary.js';
+import { fnKey } from '../evaluate.js';
+import type { EdgeChain } from './chain.js';
+import type { ResultPosition } from './trace-origin.js';
+
+export interface ResultFlow {
+  annotation: ResultAnnotation;
+  /** Every position the result passes through: the call, a `Promise.all` it is mapped in, the helper calls returning it. */
+  positions: ResultPosition[];
+}
+
+const MAX_STEPS = 12;
+
+/**
+ * Follows an edge's result from its call to where it lands: returned by a callback into the `Promise.all` that maps
+ * it, returned by a helper to the helper's caller (`returnedThrough`), and finally assigned (with the reads of
+ * the variable afterwards), returned by the handler, dropped, or passed on.
+ */
+export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summaries: ReadonlyMap<string, FileSummary>): ResultFlow {
+  let index = chain.siteIndex;
+  let call = chain.calls[index];
+  let position: ResultPosition = { file: call.file, line: call.call.line, column: call.call.column };
+  let isCall = true;
+  let contexts = getContexts(call.file, call.call.contexts, summaries);
+  const positions: ResultPosition[] = [position];
+  const returnedThrough: CodeLocation[] = [];
+  const done = (annotation: Omit<ResultAnnotation, 'returnedThrough'>): ResultFlow => ({
+    annotation: returnedThrough.length ? { ...annotation, returnedThrough } : annotation,
+    positions,
+  });
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const record = contexts.find((r) => {
+      if (r.kind !== 'result') return false;
+      const data = r.data as unknown as ResultData;
+      return data.callLine === position.line && data.callColumn === position.column;
+    });
+    const data = record?.data as unknown as ResultData | undefined;
+    if (!record || !data) {
+      const used = isCall ? Boolean(call.call.resultUsed) : true;
+      return done({ fields: [], file: position.file, line: position.line, readLines: [], use: used ? 'other' : 'discarded', used });
+    }
+    if (data.use === 'assigned' || data.use === 'then') {
+      const { readLines, fields } = summarizeReads(data.reads);
+      return done({
+        fields,
+        file: position.file,
+        line: record.line,
+        readLines,
+        use: data.use === 'assigned' ? 'assigned' : 'other',
+        used: readLines.length > 0,
+        ...(data.variable !== undefined ? { variable: data.variable } : {}),
+      });
+    }
+    if (data.use === 'discarded') {
+      return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'discarded', used: false });
+    }
+    // Returned from function `fn`: by the handler, into the Promise.all mapping it, or to the caller of a helper.
+    const fn = fnKey(position.file, data.fn);
+    if (entries.has(fn)) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'returned', used: true });
+    const fanOut = contexts.find((r) => r.kind === 'fan-out' && (r.data as unknown as FanOutData).elementFn === data.fn);
+    if (fanOut) {
+      position = { file: position.file, line: fanOut.line, column: (fanOut.data as unknown as FanOutData).column };
+      positions.push(position);
+      isCall = false;
+      continue;
+    }
+    const caller = chain.calls.findIndex((c, i) => i < index && c.role === 'path' && c.into === fn);
+    if (caller < 0) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'other', used: true });
+    index = caller;
+    call = chain.calls[caller];
+    position = { file: call.file, line: call.call.line, column: call.call.column };
+    positions.push(position);
+    returnedThrough.push({ file: call.file, line: call.call.line });
+    contexts = getContexts(call.file, call.call.contexts, summaries);
+    isCall = true;
+  }
+  return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'other', used: true });
+}
+
+function getContexts(file: string, indexes: readonly number[] | undefined, summaries: ReadonlyMap<string, FileSummary>): ContextRecord[] {
+  const summary = summaries.get(file);
+  if (!summary || !indexes) return [];
+  // Innermost first: the closest record wins.
+  return indexes.map((i) => summary.contexts[i]).filter(Boolean).reverse();
+}
+
+/** Lines read (sorted, once each) and fields read (first appearance order; `Payload` left out when `Payload.status` is there). */
+function summarizeReads(reads: readonly [number, string][]): { readLines: number[]; fields: string[] } {
+  const lines = [...new Set(reads.map(([line]) => line))].sort((a, b) => a - b);
+  const paths = [...new Set(reads.map(([, path]) => path).filter((path) => path !== ''))];
+  const fields = paths.filter((path) => !paths.some((other) => other !== path && (other.startsWith(`${path}.`) || other.startsWith(`${path}[`))));
+  return { readLines: lines, fields };
+}

@@ -1,0 +1,139 @@
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getCacheDir, getUserCacheBase } from '../src/cache/cache-dir.js';
+import { analyze } from '../src/pipeline.js';
+import { runCli } from './helpers/run-cli.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'lambda2sfn-cache-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let counter = 0;
+/** A copy of a fixture app and an empty cache folder of its own. */
+function setUp(app: string): { root: string; cacheDir: string } {
+  counter++;
+  const root = path.join(scratch, `app-${counter}`);
+  cpSync(path.join(FIXTURES, 'apps', app), root, { recursive: true });
+  // Files older than the cache's "racy" window, as files on disk usually are: their times alone are trusted.
+  const old = new Date(Date.now() - 60_000);
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) utimesSync(path.join(entry.parentPath, entry.name), old, old);
+  }
+  return { root, cacheDir: path.join(scratch, `cache-${counter}`) };
+}
+
+const SUMMARIES = 'summaries.ndjson';
+
+describe('the on-disk cache', () => {
+  for (const app of ['orders', 'legacy-billing']) {
+    it(`gives ${app} the same graph as an uncached run, cold and warm, and parses nothing the second time`, async () => {
+      const { root, cacheDir } = setUp(app);
+      const uncached = await analyze(root);
+      const cold = await analyze(root, { cacheDir });
+      expect(existsSync(path.join(cacheDir, SUMMARIES))).toBe(true);
+      expect(existsSync(path.join(cacheDir, 'infrastructure.json'))).toBe(true);
+      const warm = await analyze(root, { cacheDir });
+      expect(JSON.stringify(cold.graph)).toBe(JSON.stringify(uncached.graph));
+      expect(JSON.stringify(warm.graph)).toBe(JSON.stringify(uncached.graph));
+      expect(warm.parsedFiles).toBe(0);
+      expect(cold.parsedFiles).toBeGreaterThan(0);
+    });
+  }
+
+  it('parses a changed file again, and only that one, and the graph follows the change', async () => {
+    const { root, cacheDir } = setUp('orders');
+    const before = await analyze(root, { cacheDir });
+    const handler = path.join(root, 'src/handlers/place-order.ts');
+    const text = readFileSync(handler, 'utf8');
+    // Remove the SQS send: its edge must go.
+    const changed = text.replace(/await sqs\.send\(/, 'await Promise.resolve(');
+    expect(changed).not.toBe(text);
+    writeFileSync(handler, changed);
+    const after = await analyze(root, { cacheDir });
+    const fresh = await analyze(root);
+    expect(after.parsedFiles).toBe(1);
+    expect(JSON.stringify(after.graph)).toBe(JSON.stringify(fresh.graph));
+    expect(after.graph.edges.length).toBe(before.graph.edges.length - 1);
+  });
+
+  it('notices a change that keeps the size and the modification time (content hash of recently written files)', async () => {
+    const { root, cacheDir } = setUp('orders');
+    const handler = path.join(root, 'src/handlers/place-order.ts');
+    const text = readFileSync(handler, 'utf8');
+    // Written just now: inside the racy window, so the next run checks its content, not only its times.
+    writeFileSync(handler, text);
+    await analyze(root, { cacheDir });
+    const { mtime } = statSync(handler);
+    const swapped = text.replace('ORDERS_QUEUE_URL', 'ORDERS_QUEUE_URX');
+    expect(swapped.length).toBe(text.length);
+    writeFileSync(handler, swapped);
+    utimesSync(handler, mtime, mtime);
+    const after = await analyze(root, { cacheDir });
+    expect(JSON.stringify(after.graph)).toBe(JSON.stringify((await analyze(root)).graph));
+  });
+
+  it('ignores damaged entries and a damaged file, re-parsing what it cannot use, never failing', async () => {
+    const { root, cacheDir } = setUp('orders');
+    const expected = JSON.stringify((await analyze(root)).graph);
+    await analyze(root, { cacheDir });
+    const file = path.join(cacheDir, SUMMARIES);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    // Cut one summary in half, replace another with garbage, add a line that is no entry at all.
+    lines[1] = lines[1].slice(0, Math.floor(lines[1].length / 2));
+    lines[2] = `${lines[2].slice(0, lines[2].indexOf('\t'))}\t{"file":"elsewhere.ts"}`;
+    lines.push('not an entry');
+    writeFileSync(file, lines.join('\n'));
+    const damaged = await analyze(root, { cacheDir });
+    expect(JSON.stringify(damaged.graph)).toBe(expected);
+    expect(damaged.parsedFiles).toBe(2);
+    // The damaged entries were replaced: the next run parses nothing.
+    expect((await analyze(root, { cacheDir })).parsedFiles).toBe(0);
+
+    writeFileSync(file, '\u0000\u0001 binary garbage');
+    writeFileSync(path.join(cacheDir, 'infrastructure.json'), '{"format":');
+    const garbage = await analyze(root, { cacheDir });
+    expect(JSON.stringify(garbage.graph)).toBe(expected);
+    expect(garbage.parsedFiles).toBeGreaterThan(0);
+  });
+
+  it('reads the infrastructure again when an IaC file changes', async () => {
+    const { root, cacheDir } = setUp('orders');
+    await analyze(root, { cacheDir });
+    const serverless = path.join(root, 'serverless.yml');
+    appendFileSync(serverless, '\n# a comment changes the text, not the inventory\n');
+    const text = readFileSync(serverless, 'utf8');
+    writeFileSync(serverless, text.replace(/timeout: (\d+)/, 'timeout: 7'));
+    const after = await analyze(root, { cacheDir });
+    expect(JSON.stringify(after.graph)).toBe(JSON.stringify((await analyze(root)).graph));
+    expect(after.graph.nodes.some((node) => node.timeout === 7)).toBe(true);
+  });
+
+  it('keeps one folder per analysed root under the user cache folder, never inside the analysed folder', () => {
+    expect(getUserCacheBase({ XDG_CACHE_HOME: '/var/cache/me' })).toBe(path.join('/var/cache/me', 'lambda2sfn'));
+    const a = getCacheDir('/some/where/a', '/base');
+    const b = getCacheDir('/some/where/b', '/base');
+    expect(path.dirname(a)).toBe('/base');
+    expect(a).not.toBe(b);
+  });
+
+  it('lambda2sfn analyze caches by default, --cache-dir chooses the folder, --no-cache writes nothing', () => {
+    const { root, cacheDir } = setUp('orders');
+    const home = path.join(scratch, `xdg-${counter}`);
+    const env = { XDG_CACHE_HOME: home };
+    const first = runCli(['analyze', root, '--format', 'json'], { env });
+    expect(first.code).toBe(0);
+    expect(existsSync(path.join(getCacheDir(root, path.join(home, 'lambda2sfn')), SUMMARIES))).toBe(true);
+    expect(readdirSync(root)).not.toContain('.lambda2sfn-cache');
+
+    const chosen = runCli(['analyze', root, '--format', 'json', '--cache-dir', cacheDir], { env });
+    expect(chosen.stdout).toBe(first.stdout);
+    expect(existsSync(path.join(getCacheDir(root, cacheDir), SUMMARIES))).toBe(true);
+
+    const other = path.join(scratch, `xdg-none-${counter}`);
+    const bypass = runCli(['analyze', root, '--format', 'json', '--no-cache'], { env: { XDG_CACHE_HOME: other } });
+    expect(bypass.stdout).toBe(first.stdout);
+    expect(existsSync(other)).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliAsync } from '../helpers/run-cli.js';
+
+/**
+ * Every exit code of the README's table, for every command (`analyze`, `report`, plus the program's own help and
+ * version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
+ */
+
+/** Analysed without a single diagnostic. */
+const CLEAN = 'fixtures/apps/orders';
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+const dir = mkdtempSync(path.join(tmpdir(), 'l2s-exit-'));
+const aFile = path.join(dir, 'a-file.txt');
+writeFileSync(aFile, 'not a folder');
+const existing = path.join(dir, 'existing.json');
+writeFileSync(existing, 'keep me');
+const link = path.join(dir, 'link.json');
+const reportDir = path.join(dir, 'report');
+mkdirSync(reportDir);
+writeFileSync(path.join(reportDir, 'report.md'), 'keep me');
+symlinkSync(existing, link);
+
+const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] = [
+  { name: 'analyze on a clean app', args: ['analyze', CLEAN, '--format', 'json'], code: 0 },
+  { name: 'help', args: ['--help'], code: 0 },
+  { name: 'help of a command', args: ['help', 'analyze'], code: 0 },
+  { name: 'version', args: ['--version'], code: 0 },
+  { name: 'analyze with diagnostics', args: ['analyze', 'fixtures/robustness/corpus', '--format', 'json'], code: 1 },
+  { name: 'no command', args: [], code: 2 },
+  { name: 'unknown command', args: ['frobnicate'], code: 2, stderr: /unknown command/ },
+  { name: 'unknown option', args: ['analyze', CLEAN, '--bogus'], code: 2, stderr: /unknown option '--bogus'/ },
+  { name: 'bad format', args: ['analyze', CLEAN, '--format', 'xml'], code: 2, stderr: /'xml' is invalid/ },
+  { name: 'non-numeric limit', args: ['analyze', CLEAN, '--max-depth', 'deep'], code: 2, stderr: /positive whole number/ },
+  { name: 'zero limit', args: ['analyze', CLEAN, '--max-file-size', '0'], code: 2, stderr: /positive whole number/ },
+  { name: 'negative limit', args: ['analyze', CLEAN, '--max-yaml-aliases', '-5'], code: 2 },
+  { name: 'missing folder', args: ['analyze', path.join(dir, 'nope')], code: 2, stderr: /no such folder/ },
+  { name: 'a file instead of a folder', args: ['analyze', aFile], code: 2, stderr: /is not a folder/ },
+  { name: 'output exists, no --force', args: ['analyze', CLEAN, '-o', existing], code: 2, stderr: /already exists/ },
+  { name: 'output is a symbolic link', args: ['analyze', CLEAN, '-o', link, '--force'], code: 2, stderr: /symbolic link/ },
+  { name: 'output cannot be written', args: ['analyze', CLEAN, '-o', path.join(aFile, 'graph.json')], code: 3, stderr: /could not write/ },
+  { name: 'report without --out', args: ['report', CLEAN], code: 2, stderr: /--out <dir>/ },
+  { name: 'report over an existing report, no --force', args: ['report', CLEAN, '--out', reportDir], code: 2, stderr: /already exists/ },
+  { name: 'report folder cannot be made', args: ['report', CLEAN, '--out', path.join(aFile, 'report'), '--format', 'md', '--no-progress'], code: 3, stderr: /could not write/ },
+];
+
+describe('exit codes', () => {
+  it.each(cases)('$name → $code', async ({ args, code, stderr }) => {
+    const result = await runCliAsync(args);
+    expect(result.code, result.stderr).toBe(code);
+    if (stderr) expect(result.stderr).toMatch(stderr);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('left the files the refused runs named untouched', () => {
+    expect(readFileSync(existing, 'utf8')).toBe('keep me');
+    expect(readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toBe('keep me');
+  });
+});
