@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { GENERATORS } from '../../generators/index.js';
+import { refactorHandlers } from '../../generators/handlers.js';
+import { renderReport } from '../../generators/report/index.js';
+import { buildDeploySettings } from '../deploy-context.js';
+import { generateForDeployment, runGenerators } from '../generate.js';
+import { createSourceLineReader } from '../source-lines.js';
+import { IAC_TARGETS, type IacTarget, type LogLevel } from '../types/deploy.js';
+import type { GeneratorOptions } from '../types/generator.js';
+import type { HandlerOutcome } from '../types/report.js';
+import type { Plan } from '../types/plan.js';
 import type { Streams } from '../cli.js';
 import { EXIT, UsageError } from '../errors.js';
 import { lintDefinition } from '../lint/index.js';
@@ -14,22 +23,47 @@ import { formatFinding } from './lint.js';
 export interface MigrateCommandOptions extends PlanOptions {
   out: string;
   force: boolean;
+  iac?: IacTarget;
+  logLevel?: LogLevel;
+  tracing?: boolean;
+  includeExecutionData?: boolean;
+  diff?: boolean;
 }
 
+/** The report's folder inside the output folder. */
+const REPORT_DIR = 'report';
+
 /**
- * `lambda2sfn migrate [dir] --out DIR`: analyze → propose → generate → validate → report, in one go. Every
- * generator of generators/index.ts runs; `review` generators (the report) run last and see the checks. Nothing is
- * written unless everything was generated, and nothing outside DIR.
+ * `lambda2sfn migrate [dir] --out DIR`: analyze → propose → generate → validate → report, in one go: the plan, the
+ * ASL, the deployables for the repository's IaC format with a least-privilege role, the refactored handlers, then the
+ * report, which sees the checks of everything else. Nothing is written unless everything was generated, and nothing
+ * outside DIR.
  */
 export async function runMigrate(dir: string | undefined, options: MigrateCommandOptions, streams: Streams): Promise<number> {
   const out = path.resolve(options.out);
   const { root, graph, plan } = await buildPlanSession(dir, options, out, streams);
   streams.stdout.write(renderPlanSummary(plan));
   const files: GeneratedFile[] = [{ path: PLAN_FILE_NAME, contents: renderPlanYaml(plan) }];
-  const generatorOptions = { root, graph };
-  for (const generator of GENERATORS.filter((item) => (item.stage ?? 'output') === 'output')) files.push(...(await generator.generate(plan, generatorOptions)));
+  const settings = buildDeploySettings(plan, options, { graph, root });
+  const generatorOptions = { root, graph, ...(options.diff ? { diff: true } : {}) };
+  if (settings.iac) {
+    files.push(...(await generateForDeployment(plan, { ...settings, iac: settings.iac }, generatorOptions)));
+  } else {
+    streams.stderr.write(`lambda2sfn: cannot tell which infrastructure format the repository uses: no deployables written (pass --iac ${IAC_TARGETS.join('|')})\n`);
+    files.push(...(await runGenerators(plan, GENERATORS.filter((item) => item.id === 'asl' || item.id === 'handlers'), generatorOptions)));
+  }
   const checks = await checkOutputs(files, plan.workflows.map((workflow) => ({ name: workflow.name, type: workflow.type })));
-  for (const generator of GENERATORS.filter((item) => item.stage === 'review')) files.push(...(await generator.generate(plan, { ...generatorOptions, checks })));
+  const reportFiles = await renderReport({
+    title: path.basename(root),
+    graph,
+    plan,
+    validation: checks.map((check) => ({ file: check.path, check: 'asl-validator, asl-language-service', valid: check.errors.length === 0, errors: check.errors })),
+    lint: checks.flatMap((check) => check.lint.map((finding) => ({ ...finding, file: check.path }))),
+    handlers: getHandlerOutcomes(plan, generatorOptions),
+    sourceLink: path.relative(path.join(out, REPORT_DIR), root).split(path.sep).join('/'),
+    getSourceLine: createSourceLineReader(root),
+  });
+  files.push(...reportFiles.map((file) => ({ ...file, path: `${REPORT_DIR}/${file.path}` })));
   const existing = files.map((file) => path.join(out, file.path)).filter((file) => existsSync(file));
   if (existing.length > 0 && !options.force) {
     throw new UsageError(`${existing.length} output file${existing.length > 1 ? 's' : ''} already exist${existing.length > 1 ? '' : 's'} (${path.relative(process.cwd(), existing[0]!)}${existing.length > 1 ? ', ...' : ''})`, 'pass --force to replace them, or choose another --out');
@@ -61,4 +95,16 @@ async function checkOutputs(files: readonly GeneratedFile[], workflows: { name: 
     checks.push({ path: file.path, errors: validation.errors, lint: lintDefinition(definition, type ? { type } : {}) });
   }
   return checks;
+}
+
+/** What happened to each handler of the plan, for the report: refactored (where to), or kept with the marker's reason. */
+function getHandlerOutcomes(plan: Plan, options: GeneratorOptions): HandlerOutcome[] {
+  const { files } = refactorHandlers(plan, options);
+  return files.flatMap((file) =>
+    file.functions.map((fn): HandlerOutcome => {
+      const problem = file.problems[0];
+      if (!file.kept) return { function: fn, source: file.file, output: `handlers/${file.file}`, status: 'refactored' };
+      return { function: fn, source: file.file, status: 'kept', ...(problem ? { reason: problem.reason, marker: { file: problem.file, line: problem.line, text: problem.hint } } : {}) };
+    }),
+  );
 }

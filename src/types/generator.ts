@@ -23,8 +23,6 @@ export interface GeneratorOptions {
   report?: Omit<Partial<ReportInput>, 'graph' | 'plan'>;
   /** How the deployables are written (format, logging, tracing, triggers); the IaC and IAM generators need it. */
   deploy?: DeploySettings;
-  /** What the generators that ran before this one wrote (the serverless generator inlines the ASL it finds there). */
-  files?: readonly GeneratedFile[];
   /** For `review` generators: the checks of what the `output` generators wrote (validation, lint). */
   checks?: OutputCheck[];
 }

@@ -38,7 +38,25 @@ describe('lambda2sfn migrate', () => {
     expect(first.stderr).toContain('took the recommended defaults (--yes)');
     expect(first.code).toBe(0);
     const tree = readTree(path.join(work, 'out'));
-    expect(Object.keys(tree).sort()).toEqual(['lambda2sfn.plan.yaml', 'statemachines/expire-reservations.asl.json', 'statemachines/place-order.asl.json']);
+    // The plan, the ASL, the repository's IaC format (Serverless) with a least-privilege policy per workflow, the
+    // refactored handlers, and the report.
+    expect(Object.keys(tree).sort()).toEqual([
+      'DEPLOY.md',
+      'expire-reservations.iam-policy.json',
+      'handlers/README.md',
+      'handlers/src/handlers/expire-reservations.ts',
+      'handlers/src/handlers/fulfill-order.ts',
+      'handlers/src/handlers/notify-customer.ts',
+      'handlers/src/handlers/place-order.ts',
+      'handlers/src/handlers/update-loyalty.ts',
+      'lambda2sfn.plan.yaml',
+      'place-order.iam-policy.json',
+      'report/report.html',
+      'report/report.md',
+      'serverless/stepfunctions.yml',
+      'statemachines/expire-reservations.asl.json',
+      'statemachines/place-order.asl.json',
+    ]);
     for (const [file, contents] of Object.entries(tree)) {
       if (file.endsWith('.asl.json')) expect(await validateAsl(JSON.parse(contents)), file).toEqual({ valid: true, errors: [] });
     }
