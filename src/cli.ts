@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
+import { IAC_TARGETS } from './types/deploy.js';
 import { getPackageRoot } from './util/package-root.js';
 
 export { installInterruptHandlers } from './interrupt.js';
@@ -114,7 +115,7 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .description('Write the deployables of a plan: the ASL, the state machine in the repository\'s IaC format with a least-privilege role, and DEPLOY.md.')
     .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
     .requiredOption('--out <dir>', 'the folder to write to')
-    .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+    .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(IAC_TARGETS))
     .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
     .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
     .option('--tracing', 'turn on AWS X-Ray tracing', false)
@@ -167,7 +168,7 @@ Exit codes: 0 written, 1 written but some input gave error or warning diagnostic
       setExit(await runReport(dir, options, streams));
     });
 
-
+  // --- propose, migrate, lint (the propose stage; docs/propose.md) ---
   addPlanOptions(
     program
       .command('propose')
@@ -198,7 +199,7 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan
       .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
       .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
       .requiredOption('--out <dir>', 'the output folder (nothing is written outside it)')
-      .addOption(new Option('--iac <format>', 'the infrastructure format of the deployables (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+      .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
       .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
       .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
       .option('--tracing', 'turn on AWS X-Ray tracing', false)

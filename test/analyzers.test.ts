@@ -62,3 +62,13 @@ describe('determinism', () => {
     });
   }
 });
+
+describe('graphs of the IaC-heavy apps against the schema', () => {
+  for (const app of ['cdk-returns', 'terraform-claims', 'legacy-billing']) {
+    it(`${app}: the Graph JSON is valid against schema/graph.schema.json`, async () => {
+      const { graph } = await analyze(path.join(FIXTURES, 'apps', app));
+      const result = validateGraph(JSON.parse(JSON.stringify(graph)));
+      expect(result.valid ? [] : result.errors).toEqual([]);
+    });
+  }
+});

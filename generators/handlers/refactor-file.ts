@@ -6,7 +6,7 @@ import { addMarkers } from './markers.js';
 import type { ModuleLoader } from './payload.js';
 import { removeRetries } from './remove-retries.js';
 import { removeUnused } from './remove-unused.js';
-import { isTypeScriptFile } from './source.js';
+import { isTypeScriptFile, parseSource } from './source.js';
 import { splitHandler } from './split-handler.js';
 import { stripTags, tagCalls } from './tags.js';
 import type { Problem, Transformation } from './types.js';
@@ -48,6 +48,8 @@ export function refactorFile(file: string, original: string, tasks: readonly Han
   const functions = tasks.map((task) => task.fn.id);
   const keep = (found: Problem[]): RefactoredFile => ({ file, original, text: addMarkers(original, found), kept: true, functions, transformations: [], problems: found });
 
+  const syntaxError = getSyntaxError(file, original);
+  if (syntaxError) return keep([{ file, line: syntaxError.line, reason: `the file does not parse (${syntaxError.message})`, hint: 'fix the syntax error, then run lambda2sfn again' }]);
   for (const call of calls) {
     if (call.file !== file) {
       problems.push({ file, line: 1, reason: `the call to ${call.to} is made in ${call.file}:${call.line}, another module`, hint: `refactor ${call.file} by hand (other handlers may share it), or move the call into this handler` });
@@ -86,6 +88,16 @@ export function refactorFile(file: string, original: string, tasks: readonly Han
     transformations.push({ kind: 'unused-removed', file, line: 1, description: `no longer used, removed: ${[...new Set(cleaned.removed)].join(', ')}` });
   }
   return { file, original, text: cleaned.text, kept: false, functions, transformations, problems: [] };
+}
+
+/** The first syntax error of the file, if it has one: a file that does not parse is not refactored. */
+function getSyntaxError(file: string, text: string): { line: number; message: string } | undefined {
+  const source = parseSource(file, text);
+  const diagnostics = (source.compilerNode as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] }).parseDiagnostics ?? [];
+  const first = diagnostics[0];
+  if (!first) return undefined;
+  const message = typeof first.messageText === 'string' ? first.messageText : 'syntax error';
+  return { line: source.getLineAndColumnAtPos(first.start ?? 0).line, message };
 }
 
 /** Whether the refactoring changed the file (a leaf function the workflow invokes as it was is not written). */

@@ -48,6 +48,7 @@ export function splitHandler(file: string, text: string, task: HandlerTask, call
   if ('problem' in rendered) return { text, applied: [], problems: [rendered.problem] };
   const leading = handler.statement.getLeadingCommentRanges()[0];
   const edits: TextEdit[] = [{ start: leading ? leading.getPos() : handler.statement.getStart(), end: handler.statement.getEnd(), text: rendered.text }];
+  if (handler.style === 'local-const' || handler.style === 'local-function') edits.push(...exportParts(source, task.exportName, task.fn.parts.map((part) => part.name)));
   const applied: Transformation[] = [
     { kind: 'split', file, line: handler.statement.getStartLineNumber(), description: `${task.fn.id} split into ${raws.map((raw) => raw.part.name).join(', ')}; ${task.exportName} dispatches on step` },
     ...raws.flatMap((raw) => raw.notes),
@@ -696,6 +697,29 @@ function decodeRawResponse(body: Block, name: string, edits: TextEdit[]): boolea
   }
   const others = getReferences(body, name).filter((reference) => !handled.some((node) => node.containsRange(reference.getPos(), reference.getEnd())));
   return decodes > 0 && others.length === 0;
+}
+
+/**
+ * A handler declared locally and exported by name (`export { handler }`, `module.exports = { handler }`): the
+ * parts are exported next to it, so that each can be called (and tested) by its name.
+ */
+function exportParts(source: SourceFile, exportName: string, parts: string[]): TextEdit[] {
+  for (const declaration of source.getExportDeclarations()) {
+    const named = declaration.getNamedExports();
+    if (declaration.getModuleSpecifier() || !named.some((specifier) => (specifier.getAliasNode()?.getText() ?? specifier.getName()) === exportName)) continue;
+    const last = named.at(-1)!;
+    return [{ start: last.getEnd(), end: last.getEnd(), text: parts.map((part) => `, ${part}`).join('') }];
+  }
+  for (const statement of source.getStatements()) {
+    if (!Node.isExpressionStatement(statement)) continue;
+    const expression = statement.getExpression();
+    if (!Node.isBinaryExpression(expression) || expression.getLeft().getText() !== 'module.exports') continue;
+    const object = expression.getRight();
+    if (!Node.isObjectLiteralExpression(object) || !object.getProperty(exportName)) continue;
+    const last = object.getProperties().at(-1)!;
+    return [{ start: last.getEnd(), end: last.getEnd(), text: parts.map((part) => `, ${part}`).join('') }];
+  }
+  return [];
 }
 
 /** `return { a, b };` on one line when it fits, else one field per line. */

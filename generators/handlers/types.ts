@@ -18,7 +18,6 @@ export type TransformationKind =
   | 'sns-consumer'
   | 'helper-inlined'
   | 'unused-removed'
-  | 'event-type'
   /** Something the reviewer must decide: the marker `// lambda2sfn: review — ...` is in the code. */
   | 'review';
 

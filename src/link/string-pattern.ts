@@ -104,20 +104,7 @@ function toParameterPatterns(name: Val, evaluator: Evaluator, depth: number): St
 function getParameterLookup(val: Val, evaluator: Evaluator): Val | undefined {
   const s = val.s;
   if (s.k !== 'get' || s.prop !== 'Value' || s.obj.k !== 'get' || s.obj.prop !== 'Parameter' || s.obj.obj.k !== 'call') return undefined;
-  const call = s.obj.obj;
-  if (call.callee.k !== 'get' || call.args.length === 0) return undefined;
-  let request: Val | undefined;
-  if (call.callee.prop === 'getParameter') request = evaluator.evaluate(call.args[0], val.env);
-  else if (call.callee.prop === 'send') {
-    const command = evaluator.evaluate(call.args[0], val.env);
-    if (command.s.k !== 'new' || !command.s.args[0]) return undefined;
-    const ctor = evaluator.evaluate(command.s.callee, command.env);
-    if (ctor.s.k !== 'import' || ctor.s.name !== 'GetParameterCommand') return undefined;
-    request = evaluator.evaluate(command.s.args[0], command.env);
-  }
-  if (!request) return undefined;
-  const name = evaluator.getProperty(request, 'Name', 0);
-  return name.s.k === 'nil' ? undefined : name;
+  return getLookupField(s.obj.obj, val.env, evaluator, { method: 'getParameter', command: 'GetParameterCommand', field: 'Name' });
 }
 
 /** Powertools for AWS Lambda: `await getParameter('/app/queue-url')` from `@aws-lambda-powertools/parameters/ssm`. */
@@ -133,20 +120,29 @@ function getPowertoolsParameter(val: Val, evaluator: Evaluator): Val | undefined
 function getQueueNameLookup(val: Val, evaluator: Evaluator): Val | undefined {
   const s = val.s;
   if (s.k !== 'get' || s.prop !== 'QueueUrl' || s.obj.k !== 'call') return undefined;
-  const call = s.obj;
+  return getLookupField(s.obj, val.env, evaluator, { method: 'getQueueUrl', command: 'GetQueueUrlCommand', field: 'QueueName' });
+}
+
+/** A field of the request of a lookup call, in its v2 form (`client.method(request)`) or v3 form (`client.send(new Command(request))`). */
+function getLookupField(
+  call: Sym & { k: 'call' },
+  env: Env,
+  evaluator: Evaluator,
+  lookup: { method: string; command: string; field: string },
+): Val | undefined {
   if (call.callee.k !== 'get' || call.args.length === 0) return undefined;
   let request: Val | undefined;
-  if (call.callee.prop === 'getQueueUrl') request = evaluator.evaluate(call.args[0], val.env);
+  if (call.callee.prop === lookup.method) request = evaluator.evaluate(call.args[0], env);
   else if (call.callee.prop === 'send') {
-    const command = evaluator.evaluate(call.args[0], val.env);
+    const command = evaluator.evaluate(call.args[0], env);
     if (command.s.k !== 'new' || !command.s.args[0]) return undefined;
     const ctor = evaluator.evaluate(command.s.callee, command.env);
-    if (ctor.s.k !== 'import' || ctor.s.name !== 'GetQueueUrlCommand') return undefined;
+    if (ctor.s.k !== 'import' || ctor.s.name !== lookup.command) return undefined;
     request = evaluator.evaluate(command.s.args[0], command.env);
   }
   if (!request) return undefined;
-  const name = evaluator.getProperty(request, 'QueueName', 0);
-  return name.s.k === 'nil' ? undefined : name;
+  const value = evaluator.getProperty(request, lookup.field, 0);
+  return value.s.k === 'nil' ? undefined : value;
 }
 
 /** Every concatenation of one pattern from each piece, in order (at most 16). */

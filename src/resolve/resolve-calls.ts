@@ -270,36 +270,26 @@ function resolveHttpForFunction(
     return;
   }
   const patterns = concatAll(match.url.map((val) => toStringPatterns(val, evaluator)));
-  const missing: string[] = [];
-  let resolvedAny = false;
-  for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn, parameters);
-    if ('missing' in bound) {
-      missing.push(bound.missing);
-      continue;
-    }
+  const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
+  forEachBound(patterns, fn, parameters, unresolved, (pattern, bound) => {
     const result = routes.match(bound, match.method);
     if (!result.ok) {
       const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
       unresolved(param && param.t === 'wild' ? `the URL is ${param.why}, and no call passing it was found` : result.reason);
-      continue;
+      return false;
     }
-    resolvedAny = true;
     const resolution = getResolution(bound, pattern, expansion.targetText);
-    const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
     if ('external' in result) {
       const id = `external:http:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external });
       out.edges.push(withOptional({ ...base, to: id, resolution, details: details(match.method) }, via, false, false));
-      continue;
+      return true;
     }
     for (const target of result.targets) {
       out.edges.push(withOptional({ ...base, to: target.to, resolution, details: details(target.method, target.path) }, via, false, target.to === fn.id));
     }
-  }
-  if (!resolvedAny) {
-    for (const name of new Set(missing)) unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
-  }
+    return true;
+  });
 }
 
 function resolveForFunction(
@@ -331,38 +321,48 @@ function resolveForFunction(
     unresolved('the request has no target');
     return;
   }
-  // An unset variable with a default (`process.env.X ?? 'name'`) is not a problem when another alternative resolves.
-  const missing: string[] = [];
-  let resolvedAny = false;
-  for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn, parameters);
-    if ('missing' in bound) {
-      missing.push(bound.missing);
-      continue;
-    }
+  forEachBound(patterns, fn, parameters, unresolved, (pattern, bound) => {
     const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
     const result = targets.match(bound, match.sdk.service, fn.id);
     if (!result.ok) {
       unresolved(param && param.t === 'wild' ? `the target is ${param.why}, and no call passing it was found` : result.reason);
-      continue;
+      return false;
     }
-    resolvedAny = true;
     const resolution = getResolution(bound, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:${match.sdk.service}:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external, service: match.sdk.service });
       out.edges.push(withOptional({ ...base, to: id, resolution }, via, false, false));
-      continue;
+      return true;
     }
     for (const to of result.targets) {
       out.edges.push(withOptional({ ...base, to, resolution: result.dynamic ? 'pattern' : resolution }, via, result.dynamic, to === fn.id && match.sdk.service === 'lambda'));
     }
+    return true;
+  });
+}
+
+/**
+ * Each pattern a target may be, bound to function `fn`'s environment and handed to `resolve` (true: it resolved).
+ * An unset variable with a default (`process.env.X ?? 'name'`) is not a problem when another alternative resolves;
+ * when none does, each unset variable is reported.
+ */
+function forEachBound(
+  patterns: readonly StringPattern[],
+  fn: FunctionDef,
+  parameters: readonly ParameterDef[],
+  unresolved: (reason: string) => void,
+  resolve: (pattern: StringPattern, bound: BoundPattern) => boolean,
+): void {
+  const missing: string[] = [];
+  let resolvedAny = false;
+  for (const pattern of patterns) {
+    const bound = bindEnvironment(pattern, fn, parameters);
+    if ('missing' in bound) missing.push(bound.missing);
+    else if (resolve(pattern, bound)) resolvedAny = true;
   }
-  if (!resolvedAny) {
-    for (const name of new Set(missing)) {
-      unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
-    }
-  }
+  if (resolvedAny) return;
+  for (const name of new Set(missing)) unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
 }
 
 /** How the target was bound: an SSM parameter, the environment, the function's own name, or a literal written at the call or in a constant. */

@@ -2,11 +2,14 @@ import { posix } from 'node:path';
 import {
   Node,
   SyntaxKind,
+  ts,
   type ArrayBindingPattern,
   type BinaryExpression,
   type CallExpression,
   type ClassDeclaration,
   type ClassExpression,
+  type ExportDeclaration,
+  type ImportDeclaration,
   type Expression,
   type ForInStatement,
   type ForOfStatement,
@@ -153,7 +156,9 @@ export class Evaluator {
 
   private bindImports(record: ModuleRecord, sourceFile: SourceFile): void {
     for (const declaration of sourceFile.getImportDeclarations()) {
-      const specifier = declaration.getModuleSpecifierValue();
+      // A damaged import (`import x from ;`) has no string to follow.
+      const specifier = getSpecifierText(declaration);
+      if (specifier === undefined) continue;
       const defaultImport = declaration.getDefaultImport();
       const namespaceImport = declaration.getNamespaceImport();
       if (defaultImport) record.scope.declareLazy(defaultImport.getText(), () => this.importMember(record.file, specifier, 'default'));
@@ -186,7 +191,7 @@ export class Evaluator {
         if (name) record.exports.set(statement.isDefaultExport() ? 'default' : name, local(name));
         if (name && statement.isDefaultExport()) record.exports.set(name, local(name));
       } else if (Node.isExportDeclaration(statement)) {
-        const specifier = statement.getModuleSpecifierValue();
+        const specifier = getSpecifierText(statement);
         const namespace = statement.getNamespaceExport();
         if (specifier !== undefined && !statement.hasNamedExports() && !namespace) {
           const target = this.files.resolveImport(record.file, specifier);
@@ -1101,6 +1106,13 @@ function getEquality(left: Value, right: Value, loose: boolean): boolean | undef
   if (left.t !== right.t) return loose && getText(left) !== undefined && getText(left) === getText(right);
   if (left.t === 'undef' || left.t === 'null') return true;
   return getText(left) === getText(right);
+}
+
+/** The module specifier of an import or export declaration, when it is a string (a damaged file may have none). */
+function getSpecifierText(declaration: ImportDeclaration | ExportDeclaration): string | undefined {
+  // The compiler node, not ts-morph's getter: that one throws when the specifier is not a string.
+  const specifier = declaration.compilerNode.moduleSpecifier;
+  return specifier && ts.isStringLiteral(specifier) ? specifier.text : undefined;
 }
 
 function isPrimitive(value: Value): boolean {

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { IacInput, RootReader } from '../../types/analyzers.js';
 import type { Diagnostic } from '../../types/diagnostics.js';
+import { getBracketNesting } from '../../util/bracket-nesting.js';
 
 const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 /** TypeScript compiled in place leaves `x.js` next to `x.ts`: the TypeScript source is what the app runs through ts-node. */
@@ -45,7 +46,7 @@ export class SourceFiles {
     if (this.loaded.has(file)) return this.loaded.get(file);
     const text = this.texts.get(file) ?? this.root.readText(file);
     let sourceFile: SourceFile | undefined;
-    const nesting = text === undefined ? undefined : getNesting(text);
+    const nesting = text === undefined ? undefined : getBracketNesting(text);
     if (text !== undefined && nesting && nesting.depth > this.maxDepth) {
       this.diagnostics.push(toTooDeep(file, nesting.line, `nesting deeper than ${this.maxDepth} levels`));
     } else if (text !== undefined) {
@@ -131,26 +132,6 @@ export class SourceFiles {
       if (typeof name === 'string' && !this.packageDirs.has(name)) this.packageDirs.set(name, dir);
     }
   }
-}
-
-/** The deepest `(`/`[`/`{` nesting and its line. Strings are not skipped: that can only over-count, harmless with any realistic limit. */
-function getNesting(text: string): { depth: number; line: number } {
-  let depth = 0;
-  let max = 0;
-  let line = 1;
-  let maxLine = 1;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (char === 10) line++;
-    else if (char === 40 || char === 91 || char === 123) {
-      depth++;
-      if (depth > max) {
-        max = depth;
-        maxLine = line;
-      }
-    } else if ((char === 41 || char === 93 || char === 125) && depth > 0) depth--;
-  }
-  return { depth: max, line: maxLine };
 }
 
 function toTooDeep(file: string, line: number, why: string): Diagnostic {
