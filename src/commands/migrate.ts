@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { getAslPath } from '../../generators/asl.js';
 import { GENERATORS } from '../../generators/index.js';
-import { refactorHandlers } from '../../generators/handlers.js';
+import { getHandlerOutputPaths, refactorHandlers } from '../../generators/handlers.js';
 import { renderReport } from '../../generators/report/index.js';
 import { buildDeploySettings } from '../deploy-context.js';
 import { generateForDeployment, runGenerators } from '../generate.js';
@@ -11,12 +11,12 @@ import type { GeneratorOptions } from '../types/generator.js';
 import type { HandlerOutcome } from '../types/report.js';
 import type { Plan } from '../types/plan.js';
 import type { Streams } from '../cli.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { lintDefinition } from '../lint/index.js';
 import { PLAN_FILE_NAME, renderPlanYaml } from '../plan-file.js';
 import type { GeneratedFile, OutputCheck } from '../types/generator.js';
 import { validateAsl } from '../validate/validate-asl.js';
-import { writeFileAtomic } from '../write-output.js';
+import { writeOutputFiles } from '../write-output.js';
 import { buildPlanSession, renderPlanSummary, type PlanOptions } from './plan-session.js';
 import { formatFinding } from './lint.js';
 
@@ -52,7 +52,7 @@ export async function runMigrate(dir: string | undefined, options: MigrateComman
     streams.stderr.write(`lambda2sfn: cannot tell which infrastructure format the repository uses: no deployables written (pass --iac ${IAC_TARGETS.join('|')})\n`);
     files.push(...(await runGenerators(plan, GENERATORS.filter((item) => item.id === 'asl' || item.id === 'handlers'), generatorOptions)));
   }
-  const checks = await checkOutputs(files, plan.workflows.map((workflow) => ({ name: workflow.name, type: workflow.type })));
+  const checks = await checkOutputs(files, plan.workflows.map((workflow) => ({ path: getAslPath(workflow), type: workflow.type })));
   const reportFiles = await renderReport({
     title: path.basename(root),
     graph,
@@ -64,11 +64,8 @@ export async function runMigrate(dir: string | undefined, options: MigrateComman
     getSourceLine: createSourceLineReader(root),
   });
   files.push(...reportFiles.map((file) => ({ ...file, path: `${REPORT_DIR}/${file.path}` })));
-  const existing = files.map((file) => path.join(out, file.path)).filter((file) => existsSync(file));
-  if (existing.length > 0 && !options.force) {
-    throw new UsageError(`${existing.length} output file${existing.length > 1 ? 's' : ''} already exist${existing.length > 1 ? '' : 's'} (${path.relative(process.cwd(), existing[0]!)}${existing.length > 1 ? ', ...' : ''})`, 'pass --force to replace them, or choose another --out');
-  }
-  for (const file of files) writeFileAtomic(path.join(out, file.path), file.contents, { force: options.force });
+  // write-output.ts checks every path, refuses links and existing files (without --force) before writing anything.
+  writeOutputFiles(out, files, { force: options.force });
   streams.stderr.write(`lambda2sfn: wrote ${files.length} files to ${options.out}\n`);
   let invalid = 0;
   for (const check of checks) {
@@ -86,12 +83,12 @@ export async function runMigrate(dir: string | undefined, options: MigrateComman
 }
 
 /** Every generated ASL definition validated (asl-validator, the language service, JSONata) and linted. */
-async function checkOutputs(files: readonly GeneratedFile[], workflows: { name: string; type: 'STANDARD' | 'EXPRESS' }[]): Promise<OutputCheck[]> {
+async function checkOutputs(files: readonly GeneratedFile[], workflows: { path: string; type: 'STANDARD' | 'EXPRESS' }[]): Promise<OutputCheck[]> {
   const checks: OutputCheck[] = [];
   for (const file of files.filter((item) => item.path.endsWith('.asl.json'))) {
     const definition = JSON.parse(file.contents) as Record<string, unknown>;
     const validation = await validateAsl(definition);
-    const type = workflows.find((workflow) => file.path.endsWith(`/${workflow.name}.asl.json`))?.type;
+    const type = workflows.find((workflow) => workflow.path === file.path)?.type;
     checks.push({ path: file.path, errors: validation.errors, lint: lintDefinition(definition, type ? { type } : {}) });
   }
   return checks;
@@ -99,11 +96,12 @@ async function checkOutputs(files: readonly GeneratedFile[], workflows: { name: 
 
 /** What happened to each handler of the plan, for the report: refactored (where to), or kept with the marker's reason. */
 function getHandlerOutcomes(plan: Plan, options: GeneratorOptions): HandlerOutcome[] {
-  const { files } = refactorHandlers(plan, options);
-  return files.flatMap((file) =>
+  const result = refactorHandlers(plan, options);
+  const outputs = getHandlerOutputPaths(result);
+  return result.files.flatMap((file) =>
     file.functions.map((fn): HandlerOutcome => {
       const problem = file.problems[0];
-      if (!file.kept) return { function: fn, source: file.file, output: `handlers/${file.file}`, status: 'refactored' };
+      if (!file.kept) return { function: fn, source: file.file, output: outputs.get(file.file)!, status: 'refactored' };
       return { function: fn, source: file.file, status: 'kept', ...(problem ? { reason: problem.reason, marker: { file: problem.file, line: problem.line, text: problem.hint } } : {}) };
     }),
   );
