@@ -168,7 +168,7 @@ Exit codes: 0 written, 1 written but some input gave error or warning diagnostic
       setExit(await runReport(dir, options, streams));
     });
 
-
+  // --- propose, migrate, lint (the propose stage; docs/propose.md) ---
   addPlanOptions(
     program
       .command('propose')
@@ -199,7 +199,7 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan
       .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
       .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
       .requiredOption('--out <dir>', 'the output folder (nothing is written outside it)')
-      .addOption(new Option('--iac <format>', 'the infrastructure format of the deployables (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+      .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
       .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
       .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
       .option('--tracing', 'turn on AWS X-Ray tracing', false)

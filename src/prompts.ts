@@ -2,7 +2,7 @@
 // (`--chain`, `--type`, `--query-language`, `--decide ID=VALUE`), so nothing ever needs a terminal.
 import { checkbox, select } from '@inquirer/prompts';
 import type { DecisionRequest } from './propose/decide.js';
-import type { ChainCandidate } from './propose/rank-chains.js';
+import type { ChainAssessment } from './assess/assess-chains.js';
 
 /** Where prompts read and draw: standard error keeps standard output for results. */
 export interface PromptStreams {
@@ -11,13 +11,13 @@ export interface PromptStreams {
 }
 
 /** Which chains to turn into workflows; the recommended ones (strong, possible) come checked. */
-export async function askChains(candidates: readonly ChainCandidate[], streams: PromptStreams): Promise<string[]> {
+export async function askChains(candidates: readonly ChainAssessment[], streams: PromptStreams): Promise<string[]> {
   return checkbox(
     {
       message: 'Which chains should become workflows? (flag: --chain ENTRY)',
       choices: candidates.map((candidate) => ({
         value: candidate.chain.entry,
-        name: `${candidate.chain.entry} — ${candidate.label}: ${candidate.reasons.slice(0, 2).join('; ') || 'nothing to orchestrate'}`,
+        name: `${candidate.chain.entry} — ${candidate.label}: ${candidate.reasons.slice(0, 2).map((reason) => reason.message).join('; ') || 'nothing to orchestrate'}`,
         checked: candidate.label !== 'not recommended',
       })),
       pageSize: 12,

@@ -67,9 +67,9 @@ describe('lint rules', () => {
     it(`${rule.id}: accepts the valid cases and flags the invalid ones`, () => {
       expect(cases, `no test cases for ${rule.id}`).toBeDefined();
       const options = cases?.type ? { type: cases.type } : {};
-      for (const definition of cases?.valid ?? []) expect(lintDefinition(definition, options).filter((finding) => finding.rule === rule.id)).toEqual([]);
+      for (const definition of cases?.valid ?? []) expect(lintDefinition(definition, { file: 'flow.asl.json', ...options }).filter((finding) => finding.rule === rule.id)).toEqual([]);
       for (const [definition, state] of cases?.invalid ?? []) {
-        const findings = lintDefinition(definition, options).filter((finding) => finding.rule === rule.id);
+        const findings = lintDefinition(definition, { file: 'flow.asl.json', ...options }).filter((finding) => finding.rule === rule.id);
         expect(findings.map((finding) => finding.state)).toContain(state);
       }
     });
@@ -89,7 +89,7 @@ describe('lint rules', () => {
       for (const workflow of plan.workflows) {
         const definition = JSON.parse(readFileSync(path.join(cases, name, 'expected', 'statemachines', `${workflow.name}.asl.json`), 'utf8')) as Definition;
         const expected = EXPECTED_WARNINGS[name] ?? [];
-        const warnings = lintDefinition(definition, { type: workflow.type }).filter((finding) => finding.severity === 'warning' && finding.rule !== 'retry-all-errors' && !expected.includes(finding.rule));
+        const warnings = lintDefinition(definition, { file: `${workflow.name}.asl.json`, type: workflow.type }).filter((finding) => finding.severity === 'warning' && finding.rule !== 'retry-all-errors' && !expected.includes(finding.rule));
         expect(warnings, `${name}/${workflow.name}`).toEqual([]);
       }
     }

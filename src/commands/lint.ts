@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Streams } from '../cli.js';
 import { EXIT, UsageError } from '../errors.js';
 import { lintDefinition } from '../lint/index.js';
-import type { LintFinding } from '../types/lint.js';
+import type { LintFinding } from '../types/report.js';
 
 export interface LintCommandOptions {
   type?: string;
@@ -20,7 +20,7 @@ export async function runLint(files: string[], options: LintCommandOptions, stre
       broken++;
       continue;
     }
-    const results = lintDefinition(definition, type ? { type } : {});
+    const results = lintDefinition(definition, { file, ...(type ? { type } : {}) });
     findings += results.filter((result) => result.severity === 'warning').length;
     for (const result of results) streams.stdout.write(formatFinding(file, result));
   }
@@ -39,6 +39,6 @@ function readDefinition(file: string, streams: Streams): Record<string, unknown>
   return undefined;
 }
 
-export function formatFinding(file: string, finding: LintFinding): string {
+export function formatFinding(file: string, finding: Omit<LintFinding, 'file'>): string {
   return `${file}${finding.state ? `  ${finding.state}` : ''}  ${finding.severity}  ${finding.message}  [${finding.rule}]\n`;
 }

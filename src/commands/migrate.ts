@@ -1,108 +1,102 @@
 import path from 'node:path';
 import { getAslPath } from '../../generators/asl.js';
-import { GENERATORS } from '../../generators/index.js';
-import { getHandlerOutputPaths, refactorHandlers } from '../../generators/handlers.js';
-import { renderReport } from '../../generators/report/index.js';
-import { buildDeploySettings } from '../deploy-context.js';
-import { generateForDeployment, runGenerators } from '../generate.js';
-import { createSourceLineReader } from '../source-lines.js';
-import { IAC_TARGETS, type IacTarget, type LogLevel } from '../types/deploy.js';
-import type { GeneratorOptions } from '../types/generator.js';
-import type { HandlerOutcome } from '../types/report.js';
-import type { Plan } from '../types/plan.js';
+import { GENERATORS, IAC_GENERATOR_IDS } from '../../generators/index.js';
 import type { Streams } from '../cli.js';
+import { buildDeploySettings, type DeployFlags } from '../deploy-context.js';
 import { EXIT } from '../errors.js';
+import { generateForDeployment, runGenerators } from '../generate.js';
 import { lintDefinition } from '../lint/index.js';
 import { PLAN_FILE_NAME, renderPlanYaml } from '../plan-file.js';
-import type { GeneratedFile, OutputCheck } from '../types/generator.js';
+import { IAC_TARGETS } from '../types/deploy.js';
+import type { GeneratedFile } from '../types/generator.js';
+import type { Plan } from '../types/plan.js';
+import type { HandlerOutcome, LintFinding, ValidationResult } from '../types/report.js';
+import { ASL_CHECKS } from '../validate/validate-plan-outputs.js';
 import { validateAsl } from '../validate/validate-asl.js';
 import { writeOutputFiles } from '../write-output.js';
-import { buildPlanSession, renderPlanSummary, type PlanOptions } from './plan-session.js';
 import { formatFinding } from './lint.js';
+import { buildPlanSession, renderPlanSummary, type PlanOptions } from './plan-session.js';
 
-export interface MigrateCommandOptions extends PlanOptions {
+export interface MigrateCommandOptions extends PlanOptions, DeployFlags {
   out: string;
   force: boolean;
-  iac?: IacTarget;
-  logLevel?: LogLevel;
-  tracing?: boolean;
-  includeExecutionData?: boolean;
+  /** Also write a unified diff of each refactored handler against its original. */
   diff?: boolean;
 }
 
-/** The report's folder inside the output folder. */
-const REPORT_DIR = 'report';
-
 /**
- * `lambda2sfn migrate [dir] --out DIR`: analyze → propose → generate → validate → report, in one go: the plan, the
- * ASL, the deployables for the repository's IaC format with a least-privilege role, the refactored handlers, then the
- * report, which sees the checks of everything else. Nothing is written unless everything was generated, and nothing
- * outside DIR.
+ * `lambda2sfn migrate [dir] --out DIR`: analyze → propose → generate → validate → report, in one go. The plan, then
+ * every generator of generators/index.ts for the repository's IaC format (the ASL, the deployable with its role,
+ * the refactored handlers), each definition validated and linted, and last the report, which shows those results.
+ * Nothing is written unless everything was generated, nothing outside DIR, nothing over a file without --force.
  */
 export async function runMigrate(dir: string | undefined, options: MigrateCommandOptions, streams: Streams): Promise<number> {
   const out = path.resolve(options.out);
   const { root, graph, plan } = await buildPlanSession(dir, options, out, streams);
   streams.stdout.write(renderPlanSummary(plan));
-  const files: GeneratedFile[] = [{ path: PLAN_FILE_NAME, contents: renderPlanYaml(plan) }];
   const settings = buildDeploySettings(plan, options, { graph, root });
   const generatorOptions = { root, graph, ...(options.diff ? { diff: true } : {}) };
+  let files: GeneratedFile[];
   if (settings.iac) {
-    files.push(...(await generateForDeployment(plan, { ...settings, iac: settings.iac }, generatorOptions)));
+    files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, generatorOptions);
   } else {
-    streams.stderr.write(`lambda2sfn: cannot tell which infrastructure format the repository uses: no deployables written (pass --iac ${IAC_TARGETS.join('|')})\n`);
-    files.push(...(await runGenerators(plan, GENERATORS.filter((item) => item.id === 'asl' || item.id === 'handlers'), generatorOptions)));
+    streams.stderr.write(`lambda2sfn: cannot tell which infrastructure format the repository uses: no deployable written (pass --iac ${IAC_TARGETS.join('|')})\n`);
+    const deployables = new Set(Object.values(IAC_GENERATOR_IDS));
+    files = await runGenerators(plan, GENERATORS.filter((generator) => !deployables.has(generator.id)), generatorOptions);
   }
-  const checks = await checkOutputs(files, plan.workflows.map((workflow) => ({ path: getAslPath(workflow), type: workflow.type })));
-  const reportFiles = await renderReport({
-    title: path.basename(root),
-    graph,
-    plan,
-    validation: checks.map((check) => ({ file: check.path, check: 'asl-validator, asl-language-service', valid: check.errors.length === 0, errors: check.errors })),
-    lint: checks.flatMap((check) => check.lint.map((finding) => ({ ...finding, file: check.path }))),
-    handlers: getHandlerOutcomes(plan, generatorOptions),
-    sourceLink: path.relative(path.join(out, REPORT_DIR), root).split(path.sep).join('/'),
-    getSourceLine: createSourceLineReader(root),
+  const { validation, lint } = await checkDefinitions(plan, files);
+  const { report } = await import('../../generators/report/index.js');
+  const reportFiles = await report.generate(plan, {
+    ...generatorOptions,
+    report: { validation, lint, handlers: await getHandlerOutcomes(plan, root), sourceLink: toPosix(path.relative(out, root)) || '.' },
   });
-  files.push(...reportFiles.map((file) => ({ ...file, path: `${REPORT_DIR}/${file.path}` })));
-  // write-output.ts checks every path, refuses links and existing files (without --force) before writing anything.
-  writeOutputFiles(out, files, { force: options.force });
-  streams.stderr.write(`lambda2sfn: wrote ${files.length} files to ${options.out}\n`);
-  let invalid = 0;
-  for (const check of checks) {
-    for (const error of check.errors) streams.stderr.write(`lambda2sfn: ${check.path}: ${error}\n`);
-    if (check.errors.length > 0) invalid++;
-    // Warnings here; `lambda2sfn lint` and the report show the informational findings too.
-    for (const finding of check.lint.filter((item) => item.severity === 'warning')) streams.stdout.write(formatFinding(check.path, finding));
-  }
-  if (invalid > 0) {
-    streams.stderr.write(`lambda2sfn: internal error: ${invalid} generated definition${invalid > 1 ? 's are' : ' is'} not valid ASL. This is a bug in lambda2sfn; please report it with the plan file.\n`);
+  const all = [{ path: PLAN_FILE_NAME, contents: renderPlanYaml(plan) }, ...files, ...reportFiles];
+  writeOutputFiles(out, all, { force: options.force });
+  streams.stderr.write(`lambda2sfn: wrote ${all.length} files to ${options.out}${settings.iac ? ` (${settings.iac})` : ''}; the report is ${path.join(options.out, 'report.md')}\n`);
+  // Warnings here; `lambda2sfn lint` and the report show the informational findings too.
+  for (const finding of lint.filter((item) => item.severity === 'warning')) streams.stdout.write(formatFinding(finding.file, finding));
+  const invalid = validation.filter((result) => !result.valid);
+  for (const result of invalid) for (const error of result.errors) streams.stderr.write(`lambda2sfn: ${result.file}: ${error}\n`);
+  if (invalid.length > 0) {
+    streams.stderr.write(`lambda2sfn: internal error: ${invalid.length} generated definition${invalid.length > 1 ? 's are' : ' is'} not valid ASL. This is a bug in lambda2sfn; please report it with the plan file.\n`);
     return EXIT.failure;
   }
-  const errors = plan.workflows.some((workflow) => workflow.findings.some((finding) => finding.severity === 'error'));
-  return errors ? EXIT.findings : EXIT.ok;
+  return plan.workflows.some((workflow) => workflow.findings.some((finding) => finding.severity === 'error')) ? EXIT.findings : EXIT.ok;
 }
 
-/** Every generated ASL definition validated (asl-validator, the language service, JSONata) and linted. */
-async function checkOutputs(files: readonly GeneratedFile[], workflows: { path: string; type: 'STANDARD' | 'EXPRESS' }[]): Promise<OutputCheck[]> {
-  const checks: OutputCheck[] = [];
+/** Every generated ASL definition validated (asl-validator, the language service, JSONata) and linted with the workflow's type. */
+async function checkDefinitions(plan: Plan, files: readonly GeneratedFile[]): Promise<{ validation: ValidationResult[]; lint: LintFinding[] }> {
+  const validation: ValidationResult[] = [];
+  const lint: LintFinding[] = [];
   for (const file of files.filter((item) => item.path.endsWith('.asl.json'))) {
     const definition = JSON.parse(file.contents) as Record<string, unknown>;
-    const validation = await validateAsl(definition);
-    const type = workflows.find((workflow) => workflow.path === file.path)?.type;
-    checks.push({ path: file.path, errors: validation.errors, lint: lintDefinition(definition, type ? { type } : {}) });
+    const { valid, errors } = await validateAsl(definition);
+    validation.push({ file: file.path, check: ASL_CHECKS, valid, errors });
+    const type = plan.workflows.find((workflow) => getAslPath(workflow) === file.path)?.type;
+    lint.push(...lintDefinition(definition, { file: file.path, ...(type ? { type } : {}) }));
   }
-  return checks;
+  return { validation, lint };
 }
 
-/** What happened to each handler of the plan, for the report: refactored (where to), or kept with the marker's reason. */
-function getHandlerOutcomes(plan: Plan, options: GeneratorOptions): HandlerOutcome[] {
-  const result = refactorHandlers(plan, options);
+/** What the handlers generator did with each function: refactored, or kept with the reason at its marker. */
+async function getHandlerOutcomes(plan: Plan, root: string): Promise<HandlerOutcome[]> {
+  const { getHandlerOutputPaths, refactorHandlers } = await import('../../generators/handlers.js');
+  const result = refactorHandlers(plan, { root });
   const outputs = getHandlerOutputPaths(result);
   return result.files.flatMap((file) =>
     file.functions.map((fn): HandlerOutcome => {
       const problem = file.problems[0];
-      if (!file.kept) return { function: fn, source: file.file, output: outputs.get(file.file)!, status: 'refactored' };
-      return { function: fn, source: file.file, status: 'kept', ...(problem ? { reason: problem.reason, marker: { file: problem.file, line: problem.line, text: problem.hint } } : {}) };
+      return {
+        function: fn,
+        source: file.file,
+        ...(file.kept ? {} : { output: outputs.get(file.file) }),
+        status: file.kept ? 'kept' : 'refactored',
+        ...(file.kept && problem ? { reason: `${problem.reason}${problem.hint ? `: ${problem.hint}` : ''}`, marker: { file: file.file, line: problem.line, text: '' } } : {}),
+      };
     }),
   );
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join('/');
 }

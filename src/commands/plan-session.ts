@@ -6,7 +6,8 @@ import { readPlanFile } from '../plan-file.js';
 import { analyze } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 import { askChains, askDecision } from '../prompts.js';
-import { proposePlan, rankChains, type ChainCandidate } from '../propose/index.js';
+import { assessChains, type ChainAssessment } from '../assess/assess-chains.js';
+import { proposePlan } from '../propose/index.js';
 import type { Decision, Plan } from '../types/plan.js';
 import type { Graph } from '../types/graph.js';
 import { getRootOrThrow } from './analyze.js';
@@ -42,7 +43,7 @@ export async function buildPlanSession(dir: string | undefined, options: PlanOpt
   const progress = createProgress(streams.stderr, options.progress && !interactive);
   const { graph } = await analyze(root, { onProgress: progress.update });
   progress.done();
-  const candidates = rankChains(graph);
+  const candidates = assessChains(graph);
   streams.stdout.write(renderCandidates(candidates));
   const entries = await chooseEntries(candidates, options, replayed, interactive ? promptStreams : undefined, streams);
   const defaults: string[] = [];
@@ -67,7 +68,7 @@ export async function buildPlanSession(dir: string | undefined, options: PlanOpt
   return { root, graph, plan };
 }
 
-async function chooseEntries(candidates: readonly ChainCandidate[], options: PlanOptions, replayed: Plan | undefined, prompt: Parameters<typeof askChains>[1] | undefined, streams: Streams): Promise<string[]> {
+async function chooseEntries(candidates: readonly ChainAssessment[], options: PlanOptions, replayed: Plan | undefined, prompt: Parameters<typeof askChains>[1] | undefined, streams: Streams): Promise<string[]> {
   const known = candidates.map((candidate) => candidate.chain.entry);
   if (options.chain && options.chain.length > 0) {
     const unknown = options.chain.filter((entry) => !known.includes(entry));
@@ -95,10 +96,10 @@ function getFlagAnswers(options: PlanOptions): Map<string, string> {
 }
 
 /** The ranked chain list, as the first thing both commands print. */
-export function renderCandidates(candidates: readonly ChainCandidate[]): string {
+export function renderCandidates(candidates: readonly ChainAssessment[]): string {
   if (candidates.length === 0) return 'No chains found: no function is an entry point of another function\'s work.\n';
   const width = Math.max(...candidates.map((candidate) => candidate.chain.entry.length));
-  const lines = candidates.map((candidate) => `  ${candidate.chain.entry.padEnd(width)}  ${candidate.label.padEnd(15)}  ${candidate.reasons.join('; ')}`);
+  const lines = candidates.map((candidate) => `  ${candidate.chain.entry.padEnd(width)}  ${candidate.label.padEnd(15)}  ${candidate.reasons.map((reason) => reason.message).join('; ')}`);
   return `Chains, best candidates first (${candidates.length})\n${lines.join('\n')}\n`;
 }
 

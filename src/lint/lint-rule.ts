@@ -1,4 +1,7 @@
-import type { LintFinding } from '../types/lint.js';
+import type { LintFinding } from '../types/report.js';
+
+/** A finding as a rule reports it; `lintDefinition` adds the file. */
+export type RuleFinding = Omit<LintFinding, 'file' | 'line'>;
 
 /** A state of a definition with where it sits: its path of state names (`ReserveEachItem/ReserveInventory`) and its scope's States. */
 export interface StateEntry {
@@ -20,7 +23,7 @@ export interface LintContext {
 export interface LintRule {
   id: string;
   description: string;
-  check(context: LintContext): LintFinding[];
+  check(context: LintContext): RuleFinding[];
 }
 
 /** Every state of a definition, nested ones included, in document order. */

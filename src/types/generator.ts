@@ -1,6 +1,5 @@
 import type { DeploySettings } from './deploy.js';
 import type { Graph } from './graph.js';
-import type { LintFinding } from './lint.js';
 import type { Plan } from './plan.js';
 import type { ReportInput } from './report.js';
 
@@ -23,18 +22,6 @@ export interface GeneratorOptions {
   report?: Omit<Partial<ReportInput>, 'graph' | 'plan'>;
   /** How the deployables are written (format, logging, tracing, triggers); the IaC and IAM generators need it. */
   deploy?: DeploySettings;
-  /** For `review` generators: the checks of what the `output` generators wrote (validation, lint). */
-  checks?: OutputCheck[];
-}
-
-/** The checks of one generated file. */
-export interface OutputCheck {
-  /** The file, relative to the output folder. */
-  path: string;
-  /** Problems that make the file wrong (ASL validation): a bug in a generator. */
-  errors: string[];
-  /** Best-practice findings (`lambda2sfn lint` rules). */
-  lint: LintFinding[];
 }
 
 /** One output format: a pure function of the plan (generators/index.ts lists them all). */
@@ -42,7 +29,7 @@ export interface Generator {
   /** Also the name used on the command line (`--only asl`). */
   id: string;
   description: string;
-  /** `output` (default): runs first. `review`: runs after the outputs were checked and sees `options.checks` (the report). */
+  /** `output` (default): runs first. `review`: runs after the outputs were checked (the report). */
   stage?: 'output' | 'review';
   generate(plan: Plan, options: GeneratorOptions): GeneratedFile[] | Promise<GeneratedFile[]>;
 }
