@@ -36,7 +36,7 @@ export function getSdkTextKeys(): Set<string> {
   for (const detector of SDK_DETECTORS) {
     for (const op of detector.operations) {
       for (const part of op.target.split('[].')) keys.add(part);
-      if (op.payload) keys.add(op.payload);
+      if (op.payload) for (const part of op.payload.split('[].')) keys.add(part);
     }
   }
   return keys;

@@ -44,6 +44,9 @@ const MODULE_PATHS: Record<string, string> = {
   targets: 'aws-cdk-lib/aws-events-targets',
 };
 
+/** `apigwv2.HttpMethod` members: a route with another method is left to the user. */
+const HTTP_METHODS = new Set(['ANY', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+
 const RESERVED = new Set(['props', 'stack', 'this', 'scope', 'id', 'logGroup', 'definitionFile', 'stateMachine', 'name']);
 
 interface CdkContext {
@@ -156,12 +159,12 @@ function addTrigger(context: CdkContext, trigger: EntryTrigger, index: number, t
   const suffix = index === 1 ? '' : String(index);
   switch (trigger.kind) {
     case 'http': {
-      if (trigger.api === 'rest') return false;
+      const method = trigger.method.toUpperCase();
+      if (trigger.api === 'rest' || !HTTP_METHODS.has(method)) return false;
       context.modules.add('apigwv2').add('integrations');
       const prop = `httpApi${suffix}`;
       context.props.push({ name: prop, type: 'apigwv2.IHttpApi', optional: true, doc: `the HTTP API of ${describeTrigger(trigger)}: when given, the route is added to it and starts the state machine` });
       const subtype = isSynchronous(context.workflow) ? 'STEPFUNCTIONS_START_SYNC_EXECUTION' : 'STEPFUNCTIONS_START_EXECUTION';
-      const method = trigger.method.toUpperCase() === 'ANY' ? 'ANY' : trigger.method.toUpperCase();
       context.body.push(
         `if (props.${prop}) {`,
         `  new apigwv2.HttpRoute(this, 'Route${suffix}', {`,

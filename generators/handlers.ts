@@ -2,11 +2,12 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { createRootReader } from '../src/root-reader.js';
 import { DEFAULT_LIMITS } from '../src/types/analyzers.js';
-import type { Plan, Step, WorkflowPlan } from '../src/types/plan.js';
-import { formatMarker } from './handlers/markers.js';
-import { createModuleLoader } from './handlers/payload.js';
+import type { Plan, WorkflowPlan } from '../src/types/plan.js';
+import { addMarkers, formatMarker } from './handlers/markers.js';
+import { createModuleLoader, type ModuleLoader } from './handlers/payload.js';
 import { isChanged, refactorFile, type HandlerTask, type RefactoredFile } from './handlers/refactor-file.js';
 import type { Problem } from './handlers/types.js';
+import { listSteps } from './shared/placeholders.js';
 import type { GeneratedFile, Generator, GeneratorOptions } from './types.js';
 
 export type { RefactoredFile } from './handlers/refactor-file.js';
@@ -55,10 +56,23 @@ export function refactorHandlers(plan: Plan, options: GeneratorOptions): Handler
       skipped.push(...tasks.map((task) => ({ file, line: 0, reason: `the handler of ${task.fn.id} cannot be read`, hint: 'check the plan\'s sourceRoot and the function\'s handler' })));
       continue;
     }
-    const refactored = refactorFile(file, text, tasks, loadModule);
+    const refactored = refactorSafely(file, text, tasks, loadModule);
     if (isChanged(refactored)) files.push(refactored);
   }
   return { files, skipped };
+}
+
+/**
+ * A handler the refactoring cannot handle (a shape it does not expect) is kept as it was with a marker, and the
+ * rest of the run goes on: one odd file never stops the migration.
+ */
+function refactorSafely(file: string, text: string, tasks: HandlerTask[], loadModule: ModuleLoader): RefactoredFile {
+  try {
+    return refactorFile(file, text, tasks, loadModule);
+  } catch (error) {
+    const problems: Problem[] = [{ file, line: 1, reason: `lambda2sfn could not refactor this handler (${(error as Error).message})`, hint: 'refactor it by hand, and report the case to the lambda2sfn developers' }];
+    return { file, original: text, text: addMarkers(text, problems), kept: true, functions: tasks.map((task) => task.fn.id), transformations: [], problems };
+  }
 }
 
 /**
@@ -70,19 +84,9 @@ function getConsumers(workflow: WorkflowPlan): Set<string> {
   const consumers = new Set<string>();
   const hops = workflow.functions.some((fn) => fn.movedCalls.some((call) => call.kind === 'sqs' || call.kind === 'sns'));
   if (!hops) return consumers;
-  const visit = (steps: Step[]) => {
-    for (const step of steps) {
-      if (step.type === 'task' && step.function !== workflow.chain.entry && !step.part) consumers.add(step.function);
-      if ('catch' in step) for (const rule of step.catch) visit(rule.steps);
-      if (step.type === 'map') visit(step.steps);
-      if (step.type === 'parallel') for (const branch of step.branches) visit(branch.steps);
-      if (step.type === 'choice') {
-        for (const branch of step.branches) visit(branch.steps);
-        visit(step.otherwise);
-      }
-    }
-  };
-  visit(workflow.model.steps);
+  for (const step of listSteps(workflow.model.steps)) {
+    if (step.type === 'task' && step.function !== workflow.chain.entry && !step.part) consumers.add(step.function);
+  }
   return consumers;
 }
 

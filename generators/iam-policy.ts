@@ -205,7 +205,8 @@ function checkResources(workflow: WorkflowPlan, statements: readonly PolicyState
   }
   for (const resource of workflow.resources) {
     if (resource.kind === 'external') {
-      warnings.push(`${resource.id} is outside the repository (${resource.name ?? 'name unknown'}): the role is granted ${resource.actions.join(', ')} on the name you supply as ${getParameterName(resource)}`);
+      const actions = [...(granted.get(resource.id) ?? [])].sort().join(', ') || 'nothing';
+      warnings.push(`${resource.id} is outside the repository (${resource.name ?? 'name unknown'}): the role is granted ${actions} on the name you supply as ${getParameterName(resource)}`);
     }
     const extra = resource.actions.filter((action) => !granted.get(resource.id)?.has(action));
     if (extra.length > 0) warnings.push(`the plan lists ${extra.join(', ')} for ${resource.id}, which the definition does not use: not granted`);

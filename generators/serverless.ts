@@ -1,5 +1,6 @@
 import type { EntryTrigger } from '../src/types/deploy.js';
-import type { GeneratedFile, Generator } from '../src/types/generator.js';
+import type { Generator } from '../src/types/generator.js';
+import { renderAsl } from './asl.js';
 import { buildLoggingConfiguration, getDeploySettings, renderNotesFor } from './cloudformation.js';
 import {
   buildLogGroup,
@@ -12,7 +13,7 @@ import {
   type CfnWorkflowContext,
 } from './shared/cfn-stack.js';
 import { toCfnYaml } from './shared/cfn-values.js';
-import { getAslFileName, toCamelCase } from './shared/placeholders.js';
+import { toCamelCase } from './shared/placeholders.js';
 import { describeTrigger, getTriggerFollowUps, isSynchronous } from './shared/triggers.js';
 
 export const SERVERLESS_FILE = 'serverless/stepfunctions.yml';
@@ -103,13 +104,6 @@ function buildStateMachine(context: CfnWorkflowContext, definition: unknown, res
   };
 }
 
-/** The ASL a workflow's definition comes from: the asl generator's output, which runs before this one. */
-function readDefinition(files: readonly GeneratedFile[] | undefined, path: string): unknown {
-  const file = files?.find((candidate) => candidate.path === path);
-  if (!file) throw new Error(`the serverless generator needs ${path}: run the asl generator first`);
-  return JSON.parse(file.contents) as unknown;
-}
-
 export const serverless: Generator = {
   id: 'serverless',
   description: 'stepFunctions.stateMachines for the serverless-step-functions plugin, with the role, log group and re-pointed triggers as resources, in a file to include from serverless.yml',
@@ -119,7 +113,8 @@ export const serverless: Generator = {
     const resources: Record<string, unknown> = {};
     const contexts = plan.workflows.map((workflow) => {
       const context = newCfnContext(plan, workflow, 'serverless', settings);
-      stateMachines[toCamelCase(workflow.name)] = buildStateMachine(context, readDefinition(options.files, getAslFileName(workflow)), resources);
+      // The same definition the asl generator writes, with its placeholders inlined.
+      stateMachines[toCamelCase(workflow.name)] = buildStateMachine(context, renderAsl(workflow), resources);
       for (const [name, meaning] of context.parameters) context.notes.parameters.push({ name: `\${param:${name}}`, meaning });
       return context;
     });

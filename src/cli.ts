@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { EXIT, InputError, OutputError, UsageError } from './errors.js';
 import { parseFaultSpec } from './simulate/faults.js';
 import type { FaultSpec } from './simulate/types.js';
+import { IAC_TARGETS } from './types/deploy.js';
 import { getPackageRoot } from './util/package-root.js';
 
 export { installInterruptHandlers } from './interrupt.js';
@@ -47,6 +48,18 @@ function toReportShare(value: string): number {
 /** Gather a repeatable option's values. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The options of `propose` and `migrate`: one flag per question they may ask. */
+function addPlanOptions(command: Command): Command {
+  return command
+    .option('--plan <file>', 'replay a plan file: its chains and decisions, no prompts')
+    .option('-y, --yes', 'take the recommended defaults without asking', false)
+    .option('--chain <entry...>', 'the chains to turn into workflows, by entry function')
+    .addOption(new Option('--type <type>', 'Standard or Express for every workflow').choices(['standard', 'express', 'STANDARD', 'EXPRESS']))
+    .addOption(new Option('--query-language <language>', 'JSONPath or JSONata for the data between states').choices(['jsonpath', 'jsonata', 'JSONPath', 'JSONata']))
+    .option('--decide <id=value...>', 'answer a question by its id (the ids are in the plan file), e.g. queue:OrdersQueue=keep')
+    .option('--no-progress', 'no progress indicator on standard error');
 }
 
 function buildProgram(streams: Streams, setExit: (code: number) => void): Command {
@@ -104,10 +117,11 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .description('Write the deployables of a plan: the ASL, the state machine in the repository\'s IaC format with a least-privilege role, and DEPLOY.md.')
     .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
     .requiredOption('--out <dir>', 'the folder to write to')
-    .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+    .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(IAC_TARGETS))
     .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
     .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
     .option('--tracing', 'turn on AWS X-Ray tracing', false)
+    .option('--diff', 'also write handlers/handlers.diff (a unified diff of each refactored handler against its original) and list the files written', false)
     .option('--force', 'replace output files that exist', false)
     .option('--no-progress', 'no progress indicator on standard error')
     .addHelpText(
@@ -154,6 +168,69 @@ Exit codes: 0 written, 1 written but some input gave error or warning diagnostic
     .action(async (dir: string | undefined, options) => {
       const { runReport } = await import('./commands/report.js');
       setExit(await runReport(dir, options, streams));
+    });
+
+  // --- propose, migrate, lint (the propose stage; docs/propose.md) ---
+  addPlanOptions(
+    program
+      .command('propose')
+      .description('Rank the chains, build a Step Functions workflow for the chosen ones, and save every decision to a plan file.')
+      .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
+      .option('-o, --output <file>', 'where to write the plan (default: lambda2sfn.plan.yaml, or the --plan file)')
+      .option('--force', 'replace the plan file if it exists', false),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn propose fixtures/apps/orders            asks about each choice, writes lambda2sfn.plan.yaml
+  $ lambda2sfn propose . --yes --query-language jsonata
+  $ lambda2sfn propose --plan lambda2sfn.plan.yaml    replay: no prompts, same result
+
+Without a terminal (CI, pipes) it never waits: it takes the recommended defaults and says which.
+Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan file, 3 failure.`,
+    )
+    .action(async (dir: string | undefined, options) => {
+      const { runPropose } = await import('./commands/propose.js');
+      setExit(await runPropose(dir, options, streams));
+    });
+
+  addPlanOptions(
+    program
+      .command('migrate')
+      .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
+      .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
+      .requiredOption('--out <dir>', 'the output folder (nothing is written outside it)')
+      .addOption(new Option('--iac <format>', 'the infrastructure format (default: the one the repository uses)').choices(['sam', 'cloudformation', 'serverless', 'cdk', 'terraform']))
+      .addOption(new Option('--log-level <level>', 'CloudWatch Logs level of the state machines').choices(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'))
+      .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
+      .option('--tracing', 'turn on AWS X-Ray tracing', false)
+      .option('--diff', 'also write a unified diff of each refactored handler against its original', false)
+      .option('--force', 'replace output files that exist', false),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn migrate fixtures/apps/orders --yes --out out/
+  $ lambda2sfn migrate --plan out/lambda2sfn.plan.yaml --out out2/    byte-identical to out/
+
+Exit codes: 0 done, 1 a workflow has error findings, 2 usage error, 3 failure (an invalid definition is a bug).`,
+    )
+    .action(async (dir: string | undefined, options) => {
+      const { runMigrate } = await import('./commands/migrate.js');
+      setExit(await runMigrate(dir, options, streams));
+    });
+
+  program
+    .command('lint')
+    .description('Best-practice lint of Amazon States Language files (*.asl.json): timeouts, retries, names, payloads, history.')
+    .argument('<files...>', 'ASL files')
+    .addOption(new Option('--type <type>', 'the workflow type, for the rules that depend on it').choices(['standard', 'express', 'STANDARD', 'EXPRESS']))
+    .addHelpText('after', '\nExit codes: 0 no warnings, 1 warnings (or a file that could not be read), 2 usage error.')
+    .action(async (files: string[], options) => {
+      const { runLint } = await import('./commands/lint.js');
+      setExit(await runLint(files, options, streams));
     });
 
   // simulate ------------------------------------------------------------------------------------------------------

@@ -109,7 +109,12 @@ function renameApi(details: TriggerDef['details'], id: (value: string) => string
  * Find the source file of each handler: the module path with a code extension, the TypeScript source of a
  * build-output path (`dist/x.js` → `src/x.ts`), or else a unique file with the same name.
  */
-export function resolveHandlerFiles(inventory: Inventory, codeFiles: readonly string[]): Diagnostic[] {
+export function resolveHandlerFiles(
+  inventory: Inventory,
+  codeFiles: readonly string[],
+  /** Whether a file exports a name: picks the handler's file among files of the same name. */
+  exportsName: (file: string, name: string) => boolean = () => false,
+): Diagnostic[] {
   const files = new Set(codeFiles);
   const byBase = new Map<string, string[]>();
   for (const file of codeFiles) {
@@ -122,7 +127,7 @@ export function resolveHandlerFiles(inventory: Inventory, codeFiles: readonly st
   for (const fn of inventory.functions) {
     const handler = fn.handler;
     if (!handler || handler.file) continue;
-    const found = findModuleFile(handler.module, files) ?? findByName(handler.module, byBase);
+    const found = findModuleFile(handler.module, files) ?? findByName(handler.module, byBase, (file) => exportsName(file, handler.export));
     if (found) handler.file = found;
     else diagnostics.push(toHandlerNotFound(fn));
   }
@@ -146,26 +151,29 @@ function findModuleFile(module: string, files: ReadonlySet<string>): string | un
   return undefined;
 }
 
-/** The file with the module's name whose path shares the longest tail with the module path. */
-function findByName(module: string, byBase: Map<string, string[]>): string | undefined {
+/**
+ * The file with the module's name whose path shares the longest tail with the module path; among equals, the one
+ * file that exports the handler's name.
+ */
+function findByName(module: string, byBase: Map<string, string[]>, exportsHandler: (file: string) => boolean): string | undefined {
   const list = byBase.get(path.basename(stripExtension(module)));
   if (!list?.length) return undefined;
   if (list.length === 1) return list[0];
   const wanted = module.split('/').reverse();
-  let best: string | undefined;
+  let best: string[] = [];
   let bestScore = 0;
-  let tie = false;
   for (const file of list) {
     const parts = stripExtension(file).split('/').reverse();
     let score = 0;
     while (score < parts.length && score < wanted.length && parts[score] === wanted[score]) score++;
     if (score > bestScore) {
-      best = file;
+      best = [file];
       bestScore = score;
-      tie = false;
-    } else if (score === bestScore) tie = true;
+    } else if (score === bestScore) best.push(file);
   }
-  return tie ? undefined : best;
+  if (best.length === 1) return best[0];
+  const exporting = best.filter(exportsHandler);
+  return exporting.length === 1 ? exporting[0] : undefined;
 }
 
 function stripExtension(file: string): string {

@@ -90,7 +90,12 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const inventory = buildInventory(infrastructure.fragments);
 
   // 4. Resolve: handlers to files, imports to modules, SDK targets to inventory entities.
-  diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path)));
+  const exportsName = (file: string, name: string) => {
+    const exports = summaries.get(file)?.exports;
+    const commonJs = exports?.['module.exports'];
+    return Boolean(exports && (name in exports || (commonJs?.k === 'obj' && commonJs.props.some((prop) => prop.key === name))));
+  };
+  diagnostics.push(...resolveHandlerFiles(inventory, codeFiles.map((file) => file.path), exportsName));
   const resolver = new ModuleResolver(
     new Set(summaries.keys()),
     getWorkspacePackages(files, reader, diagnostics),

@@ -82,7 +82,7 @@ export function writeOutputFiles(outDir: string, files: readonly OutputFile[], o
   for (const target of targets) refuseSymbolicLinks(root, target);
   const existing = targets.filter((target) => existsSync(target));
   if (existing.length > 0 && !options.force) {
-    const shown = existing.slice(0, 5).map((target) => path.relative(process.cwd(), target) || target);
+    const shown = existing.slice(0, 5).map((target) => toShownPath(target));
     throw new UsageError(
       `${existing.length === 1 ? 'an output file exists' : `${existing.length} output files exist`}: ${shown.join(', ')}${existing.length > 5 ? ', ...' : ''}`,
       'pass --force to replace them, or choose another output folder',
@@ -171,4 +171,10 @@ function openExclusive(file: string): number {
     rmSync(file, { force: true });
     return openSync(file, 'wx', 0o644);
   }
+}
+
+/** A path as the user would write it: relative when under the current folder, absolute otherwise. */
+function toShownPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? target : relative;
 }

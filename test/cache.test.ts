@@ -56,6 +56,10 @@ describe('the on-disk cache', () => {
     expect(after.parsedFiles).toBe(1);
     expect(JSON.stringify(after.graph)).toBe(JSON.stringify(fresh.graph));
     expect(after.graph.edges.length).toBe(before.graph.edges.length - 1);
+    // The changed entry was appended to the cache file; read back, it replaces the old one.
+    const again = await analyze(root, { cacheDir });
+    expect(again.parsedFiles).toBe(0);
+    expect(JSON.stringify(again.graph)).toBe(JSON.stringify(fresh.graph));
   });
 
   it('notices a change that keeps the size and the modification time (content hash of recently written files)', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Project } from 'ts-morph';
@@ -113,6 +113,12 @@ describe('the plan schema file', () => {
       }
     };
     checkOrder(buildSamplePlan(), schema, 'plan');
+    // And every plan the mapping rules' golden files hold, as propose writes them.
+    const cases = path.join(REPO_ROOT, 'fixtures/generators/asl');
+    for (const name of readdirSync(cases)) {
+      const file = path.join(cases, name, 'expected', 'lambda2sfn.plan.yaml');
+      if (existsSync(file)) checkOrder(parsePlanYaml(readFileSync(file, 'utf8'), file), schema, name);
+    }
     expect(problems).toEqual([]);
   });
 

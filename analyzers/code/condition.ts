@@ -213,7 +213,8 @@ function readComparisonShape(node: Node, state: SummaryState): ComparisonData | 
   let operator = OPERATORS[n.operator];
   let field = n.left as Node;
   let value: Node = n.right;
-  if (!getMemberPath(field) || isConstantName(field)) {
+  // The field is the side that is not a literal or a constant (`LIMIT < order.total` compares `order.total`).
+  if (!isField(field) && (isField(value) || !getMemberPath(field))) {
     [field, value] = [value, field];
     operator = MIRRORED[operator] ?? operator;
   }
@@ -226,6 +227,10 @@ function readComparisonShape(node: Node, state: SummaryState): ComparisonData | 
     return { operator: operator === '==' ? 'not-exists' : 'exists', path: fieldPath, pathSym: toSym(field, state) };
   }
   return { operator, path: fieldPath, pathSym: toSym(field, state), value: toSym(value, state), valueText: state.textOf(value, 60) };
+}
+
+function isField(side: Node): boolean {
+  return getMemberPath(side) !== undefined && !isConstantName(side);
 }
 
 /** A compared value: a literal, a constant's name (`LIMIT`, `Status.Failed`), a negative number. */
@@ -249,7 +254,7 @@ function isValue(node: Node): boolean {
 /** An upper-case name or member (`MAX_TOTAL`, `Status.FAILED`): a constant, so the other side is the field. */
 function isConstantName(node: Node): boolean {
   const path = getMemberPath(node);
-  if (!path) return false;
+  if (!path || path.startsWith('process.env.')) return false;
   const last = path.slice(path.lastIndexOf('.') + 1);
   return path === 'undefined' || /^[A-Z][A-Z0-9_]*$/.test(last);
 }

@@ -8,6 +8,6 @@ export const eventbridgePut: SdkDetector = {
   clientModules: ['aws-sdk/clients/eventbridge', 'aws-sdk/clients/cloudwatchevents'],
   v3Packages: ['@aws-sdk/client-eventbridge', '@aws-sdk/client-cloudwatch-events'],
   operations: [
-    { method: 'putEvents', command: 'PutEventsCommand', target: 'Entries[].EventBusName', defaultTarget: 'default', payload: 'Entries', edgeKind: 'eventbridge' },
+    { method: 'putEvents', command: 'PutEventsCommand', target: 'Entries[].EventBusName', defaultTarget: 'default', payload: 'Entries[].Detail', edgeKind: 'eventbridge' },
   ],
 };

@@ -9,11 +9,10 @@ import { createFileState } from './file-state.js';
 
 /**
  * What the walk keeps of a fan-out around calls. `map`, `parallel` and `sequential-map` become annotations;
- * `branch` tells which element of a parallel list a call is in, `batch` (a loop over chunks) and `limit`
- * (`p-limit`) refine the map they surround or sit in.
+ * `batch` (a loop over chunks) and `limit` (`p-limit`) refine the map they surround or sit in.
  */
 export interface FanOutData {
-  kind: 'map' | 'parallel' | 'sequential-map' | 'branch' | 'batch' | 'limit';
+  kind: 'map' | 'parallel' | 'sequential-map' | 'batch' | 'limit';
   combinator?: FanOutAnnotation['combinator'];
   column: number;
   text: string;
@@ -25,11 +24,9 @@ export interface FanOutData {
   elementFn?: number;
   /** The scope a `for...of` declares its element in. */
   elementScope?: number;
-  /** Parallel lists: each branch as written; a `branch` record's index and its list's position. */
+  /** Parallel lists: each branch as written, and where each starts (`[line, column]`), to tell which one a call is in. */
   branches?: string[];
-  branch?: number;
-  listLine?: number;
-  listColumn?: number;
+  branchStarts?: [number, number][];
   /** Concurrency limits and batch sizes: the value, and where it is set as written. */
   concurrency?: Sym;
   limitText?: string;
@@ -86,28 +83,23 @@ const LIBRARIES: Record<string, Record<string, LibraryShape>> = {
 const CHUNK_NAMES = /^(chunk|chunks|chunked|batch|batches|splitEvery|inChunks|toChunks|partition)$/i;
 
 interface FileState {
-  /** Parallel lists being walked: their elements get `branch` records. */
-  lists: WeakMap<Node, { line: number; column: number }>;
   /** Maps assigned to a variable before being awaited, by `name@scope`. */
   pending: Map<string, ContextRecord>;
 }
 
-const getFileState = createFileState<FileState>(() => ({ lists: new WeakMap(), pending: new Map() }));
+const getFileState = createFileState<FileState>(() => ({ pending: new Map() }));
 
 /** The pattern analyzer for fan-outs: `Promise.all` over a map or a list, loops with `await`, p-map, p-limit, chunks. */
 export const fanOut: ContextCollector = {
   id: 'fan-out',
   nodeTypes: ['CallExpression', 'AwaitExpression'],
-  parentTypes: ['ForOfStatement', 'ForStatement', 'ArrayExpression'],
+  parentTypes: ['ForOfStatement', 'ForStatement'],
   enter(entry, state) {
     const node = entry.node;
     // A loop's record sits on its body: calls in its header (`for (const x of await list())`) run once.
-    if (entry.key === 'body') {
-      const loop = entry.up?.node;
-      if (loop?.type === 'ForOfStatement') return enterForOf(loop, getLoopScope(node, state), state);
-      if (loop?.type === 'ForStatement') return enterIndexLoop(loop, state);
-      return undefined;
-    }
+    const loop = entry.key === 'body' ? entry.up?.node : undefined;
+    if (loop?.type === 'ForOfStatement') return enterForOf(loop, getLoopScope(node, state), state);
+    if (loop?.type === 'ForStatement') return enterIndexLoop(loop, state);
     switch (node.type) {
       case 'CallExpression':
         return enterCall(entry, node, state);
@@ -115,7 +107,6 @@ export const fanOut: ContextCollector = {
         noteAwait(state);
         return undefined;
       default:
-        if (entry.key === 'elements') return enterListElement(entry, state);
         return undefined;
     }
   },
@@ -170,9 +161,7 @@ function enterPromiseCombinator(node: Node, promise: { name: string; combinator:
   const list = unwrapTypes(arg);
   if (list.type === 'ArrayExpression') {
     if (list.elements.length === 0 || list.elements.length > 40) return undefined;
-    getFileState(state).lists.set(list, { line, column });
-    const branches = list.elements.map((element) => (element ? state.textOf(element, 80) : ''));
-    return record({ kind: 'parallel', combinator: promise.combinator, column, text, branches, toleratesFailures, fn: state.fn }, line);
+    return record({ kind: 'parallel', combinator: promise.combinator, column, text, ...readBranches(list, state), toleratesFailures, fn: state.fn }, line);
   }
   const inner = unwrapAwait(list);
   if (inner.type === 'CallExpression' && isMapCall(inner)) {
@@ -262,9 +251,7 @@ function enterLibrary(node: Node & { arguments: Node[] }, shape: LibraryShape, s
   if (shape.kind === 'parallel') {
     const list = args[shape.collection ?? 0] ? unwrapTypes(args[shape.collection ?? 0]) : undefined;
     if (list?.type !== 'ArrayExpression' || list.elements.length === 0 || list.elements.length > 40) return undefined;
-    getFileState(state).lists.set(list, { line, column });
-    const branches = list.elements.map((element) => (element ? state.textOf(element, 80) : ''));
-    return record({ kind: 'parallel', combinator: shape.combinator, column, text, branches, ...limit, toleratesFailures: false, fn: state.fn }, line);
+    return record({ kind: 'parallel', combinator: shape.combinator, column, text, ...readBranches(list, state), ...limit, toleratesFailures: false, fn: state.fn }, line);
   }
   const collection = args[shape.collection ?? 0];
   const callback = args[shape.callback ?? 1];
@@ -296,7 +283,8 @@ function getLimitOf(callee: Node, state: SummaryState): Pick<FanOutData, 'concur
   const maker = state.lookup(binding.callee.name, binding.callee.scope)?.value;
   if (maker?.k !== 'import' || maker.source !== 'p-limit') return undefined;
   const concurrency = binding.args[0] ?? { k: 'unknown', text: 'no limit given' };
-  return { concurrency, limitText: `${binding.callee.name}(${concurrency.k === 'num' ? concurrency.v : '…'})` };
+  const shown = concurrency.k === 'num' ? String(concurrency.v) : concurrency.k === 'ref' ? concurrency.name : '…';
+  return { concurrency, limitText: `${binding.callee.name}(${shown})` };
 }
 
 /** The scope the loop declares its variable in: the body block's parent scope (the block has just opened its own). */
@@ -311,7 +299,7 @@ function enterForOf(node: Node & { type: 'ForOfStatement' }, elementScope: numbe
   const element = node.left.type === 'VariableDeclaration' ? state.textOf(node.left.declarations[0]?.id ?? node.left, 60) : state.textOf(node.left, 60);
   if (right.type === 'CallExpression' && CHUNK_NAMES.test(getCalleeName(right.callee) ?? '') && right.arguments.length >= 2) {
     const [collection, size] = right.arguments as Node[];
-    return record({ kind: 'batch', column, text, collection: state.textOf(collection), collectionSym: toSym(collection, state), element, elementScope, size: toSym(size, state), fn: state.fn }, line);
+    return record({ kind: 'batch', combinator: 'for-of', column, text, collection: state.textOf(collection), collectionSym: toSym(collection, state), element, elementScope, size: toSym(size, state), fn: state.fn }, line);
   }
   return dropUnlessAwaited(
     record(
@@ -336,7 +324,7 @@ function enterIndexLoop(node: Node & { type: 'ForStatement' }, state: SummarySta
   const collection = state.textOf(collectionNode);
   const update = node.update ? unwrapTypes(node.update) : undefined;
   if (update?.type === 'AssignmentExpression' && update.operator === '+=') {
-    return record({ kind: 'batch', column, text, collection, collectionSym: toSym(collectionNode, state), element: `${collection}.slice(${index.name}, …)`, size: toSym(update.right, state), fn: state.fn }, line);
+    return record({ kind: 'batch', combinator: 'for', column, text, collection, collectionSym: toSym(collectionNode, state), element: `${collection}.slice(${index.name}, …)`, size: toSym(update.right, state), fn: state.fn }, line);
   }
   return dropUnlessAwaited(
     record(
@@ -371,13 +359,13 @@ function findOpenLoop(state: SummaryState): ContextRecord | undefined {
   return undefined;
 }
 
-function enterListElement(entry: WalkEntry, state: SummaryState): ContextRecord | undefined {
-  const list = entry.up?.node;
-  if (!list || list.type !== 'ArrayExpression') return undefined;
-  const owner = getFileState(state).lists.get(list);
-  if (!owner) return undefined;
-  const branch = list.elements.indexOf(entry.node as never);
-  return record({ kind: 'branch', column: owner.column, text: '', branch, listLine: owner.line, listColumn: owner.column, fn: state.fn }, owner.line);
+/** Each element of a parallel list as written, and where it starts. */
+function readBranches(list: Node & { type: 'ArrayExpression' }, state: SummaryState): Pick<FanOutData, 'branches' | 'branchStarts'> {
+  const elements = list.elements.filter((element): element is NonNullable<typeof element> => element !== null);
+  return {
+    branches: elements.map((element) => state.textOf(element, 80)),
+    branchStarts: elements.map((element) => [element.loc?.start.line ?? 0, (element.loc?.start.column ?? 0) + 1]),
+  };
 }
 
 /** The collection, the element's name and the callback that receives it. */

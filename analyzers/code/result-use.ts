@@ -236,7 +236,14 @@ function noteRead(entry: WalkEntry, name: string, state: SummaryState): void {
   if (member && (member.type === 'MemberExpression' || member.type === 'OptionalMemberExpression') && entry.key === 'object') {
     const calledAsMethod = entry.up!.up?.node.type === 'CallExpression' && entry.up!.key === 'callee';
     const property = member.property;
-    const prop = !member.computed && property.type === 'Identifier' ? property.name : property.type === 'StringLiteral' ? property.value : undefined;
+    const prop =
+      !member.computed && property.type === 'Identifier'
+        ? property.name
+        : property.type === 'StringLiteral'
+          ? property.value
+          : property.type === 'NumericLiteral'
+            ? `[${property.value}]`
+            : undefined;
     if (prop !== undefined && !calledAsMethod) {
       path = join(path, prop);
       top = entry.up!;

@@ -41,11 +41,13 @@ export interface Step {
 
 /** A test of the caught error that decides whether it is retried, with the error names it mentions. */
 export interface ErrorCheckData {
+  /** What errors that pass the test, as written, get. */
   effect: 'not-retried' | 'only-retried';
   line: number;
   text: string;
-  /** Names, codes and classes written in the test. */
+  /** Names, codes and classes written in the test, and what they get (the opposite of `effect` for `!==`, `!(a instanceof B)`). */
   names: string[];
+  namesEffect: 'not-retried' | 'only-retried';
   /** Values holding more names (`NON_RETRYABLE.has(err.code)`), evaluated when linking. */
   nameSyms?: Sym[];
 }
@@ -160,14 +162,16 @@ export class StepReader {
     if (ending === 'exit') {
       const how = getExitKind(statement.consequent) as 'return' | 'throw' | 'break';
       const counterParts: Cond[] = [];
-      for (const part of splitLogical(statement.test, '||')) {
-        if (this.mentionsCounter(part)) {
-          counterParts.push(this.toCond(part));
-          out.push(withWhen({ t: 'exit', how }, and(when, counterParts[counterParts.length - 1])));
-          this.flushIncs(when, out);
-        } else {
-          this.addCheck(part, 'not-retried', line);
-        }
+      const parts = splitLogical(statement.test, '||');
+      const errorParts = parts.filter((part) => !this.mentionsCounter(part));
+      // One check for a test of the error alone (`a instanceof X || a.name === 'Y'`); one per part when mixed with the counter.
+      if (errorParts.length === parts.length) this.addCheck(statement.test, 'not-retried', line);
+      else for (const part of errorParts) this.addCheck(part, 'not-retried', line);
+      for (const part of parts) {
+        if (!this.mentionsCounter(part)) continue;
+        counterParts.push(this.toCond(part));
+        out.push(withWhen({ t: 'exit', how }, and(when, counterParts[counterParts.length - 1])));
+        this.flushIncs(when, out);
       }
       if (statement.alternate) {
         const otherwise = counterParts.length ? and(when, { not: counterParts.length === 1 ? counterParts[0] : { any: counterParts } }) : when;
@@ -375,20 +379,31 @@ export class StepReader {
     }
     const names: string[] = [];
     const nameSyms: Sym[] = [];
-    for (const part of splitLogical(test, '||')) {
-      const found = this.readErrorNames(part);
-      if (!found) continue;
-      if (found.inverted && splitLogical(test, '||').length === 1) inverted = !inverted;
-      names.push(...found.names);
-      nameSyms.push(...found.syms);
+    // `a || b` names errors either way; `x.code !== 'A' && x.code !== 'B'` is `!(x.code === 'A' || x.code === 'B')`.
+    const ors = splitLogical(test, '||');
+    const ands = ors.length === 1 ? splitLogical(test, '&&') : [];
+    const parts = ands.length > 1 ? ands : ors;
+    const found = parts.map((part) => this.readErrorNames(part));
+    if (ands.length > 1 && found.every((f) => f?.inverted)) inverted = !inverted;
+    else if (parts.length === 1 && found[0]?.inverted) inverted = !inverted;
+    if (ands.length <= 1 || found.every((f) => f?.inverted)) {
+      for (const f of found) {
+        if (!f) continue;
+        names.push(...f.names);
+        nameSyms.push(...f.syms);
+      }
     }
-    const finalEffect = inverted ? (effect === 'not-retried' ? 'only-retried' : 'not-retried') : effect;
-    this.checks.push({ effect: finalEffect, line, text, names, ...(nameSyms.length ? { nameSyms } : {}) });
+    const namesEffect = inverted ? (effect === 'not-retried' ? 'only-retried' : 'not-retried') : effect;
+    this.checks.push({ effect, line, text, names, namesEffect, ...(nameSyms.length ? { nameSyms } : {}) });
   }
 
   /** `err.name === 'X'`, `err instanceof X`, `['A', 'B'].includes(err.code)`, `NAMES.has(err.name)`. */
   private readErrorNames(node: Node): { names: string[]; syms: Sym[]; inverted: boolean } | undefined {
     const n = unwrapTypes(node);
+    if (n.type === 'UnaryExpression' && n.operator === '!') {
+      const inner = this.readErrorNames(n.argument);
+      return inner && { ...inner, inverted: !inner.inverted };
+    }
     if (n.type === 'BinaryExpression' && n.operator === 'instanceof') {
       const name = getMemberPath(n.right);
       return name ? { names: [name.split('.').pop()!], syms: [], inverted: false } : undefined;

@@ -9,6 +9,6 @@ export const snsPublish: SdkDetector = {
   v3Packages: ['@aws-sdk/client-sns'],
   operations: [
     { method: 'publish', command: 'PublishCommand', target: 'TopicArn', payload: 'Message', edgeKind: 'sns' },
-    { method: 'publishBatch', command: 'PublishBatchCommand', target: 'TopicArn', payload: 'PublishBatchRequestEntries', edgeKind: 'sns' },
+    { method: 'publishBatch', command: 'PublishBatchCommand', target: 'TopicArn', payload: 'PublishBatchRequestEntries[].Message', edgeKind: 'sns' },
   ],
 };

@@ -9,6 +9,6 @@ export const sqsSend: SdkDetector = {
   v3Packages: ['@aws-sdk/client-sqs'],
   operations: [
     { method: 'sendMessage', command: 'SendMessageCommand', target: 'QueueUrl', payload: 'MessageBody', edgeKind: 'sqs' },
-    { method: 'sendMessageBatch', command: 'SendMessageBatchCommand', target: 'QueueUrl', payload: 'Entries', edgeKind: 'sqs' },
+    { method: 'sendMessageBatch', command: 'SendMessageBatchCommand', target: 'QueueUrl', payload: 'Entries[].MessageBody', edgeKind: 'sqs' },
   ],
 };

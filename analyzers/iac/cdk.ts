@@ -1,4 +1,3 @@
-import { analyzeCdkProject } from '../../src/iac/cdk/analyze-app.js';
 import type { IacResult, ProjectIacAnalyzer } from '../../src/types/analyzers.js';
 
 /** An import of the AWS CDK (v1 or v2), `constructs`, or AWS Solutions Constructs: the cheap gate for CDK app files. */
@@ -9,8 +8,10 @@ export const cdk: ProjectIacAnalyzer = {
   id: 'cdk',
   description: 'AWS CDK apps in TypeScript and JavaScript, read statically with ts-morph (never synthesized): functions, queues, topics, rules, APIs, SSM parameters',
   matches: (file, text) => file === 'cdk.json' || file.endsWith('/cdk.json') || (CODE_FILE.test(file) && CDK_IMPORT.test(text)),
-  analyzeProject: (inputs): IacResult => {
+  analyzeProject: async (inputs): Promise<IacResult> => {
     try {
+      // Loaded only when a CDK app is there: ts-morph brings the TypeScript compiler, half a second at every start.
+      const { analyzeCdkProject } = await import('../../src/iac/cdk/analyze-app.js');
       return analyzeCdkProject(inputs);
     } catch (error) {
       return {

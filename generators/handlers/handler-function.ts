@@ -18,12 +18,12 @@ export interface HandlerFunction {
 export function findHandler(source: SourceFile, name: string): HandlerFunction | undefined {
   for (const statement of source.getStatements()) {
     if (Node.isFunctionDeclaration(statement) && statement.getName() === name && statement.getBody()) {
-      return { name, fn: statement, statement, style: statement.isExported() ? 'export-function' : 'local-function' };
+      return { name, fn: statement, statement, style: statement.hasExportKeyword() ? 'export-function' : 'local-function' };
     }
     if (Node.isVariableStatement(statement)) {
       const declaration = statement.getDeclarations().find((candidate) => candidate.getName() === name);
       const init = declaration?.getInitializer();
-      if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return { name, fn: init, statement, style: statement.isExported() ? 'export-const' : 'local-const' };
+      if (init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return { name, fn: init, statement, style: statement.hasExportKeyword() ? 'export-const' : 'local-const' };
     }
     if (Node.isExpressionStatement(statement)) {
       const expression = statement.getExpression();

@@ -77,7 +77,12 @@ function isPassThrough(fn: Node, awaited: Node): boolean {
   if (statements.length === 1 && first && Node.isReturnStatement(first)) return first.getExpression() !== undefined && unwrapAwait(first.getExpression()!) === awaited;
   if (statements.length === 2 && first && second && Node.isVariableStatement(first) && Node.isReturnStatement(second)) {
     const declaration = first.getDeclarations()[0];
-    return first.getDeclarations().length === 1 && declaration?.getInitializer() !== undefined && unwrapAwait(declaration.getInitializer()!) === awaited && second.getExpression()?.getText() === declaration.getName();
+    if (first.getDeclarations().length !== 1 || declaration?.getInitializer() === undefined || unwrapAwait(declaration.getInitializer()!) !== awaited) return false;
+    const returned = second.getExpression();
+    if (returned?.getText() === declaration.getName()) return true;
+    // An SDK invoke's response, decoded: the workflow passes the decoded result.
+    const parse = returned ? unwrapAwait(returned) : undefined;
+    return parse !== undefined && Node.isCallExpression(parse) && parse.getExpression().getText() === 'JSON.parse' && (parse.getArguments()[0]?.getText().includes(`${declaration.getName()}.Payload`) ?? false);
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { Node, ts, type CallExpression, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
-import { asOperand, parseSource, skipParentheses } from './source.js';
+import { asOperand, findImportBinding, parseSource, skipParentheses } from './source.js';
 
 /**
  * What a moved call hands to its target, as code the refactored handler can return instead: the payload of an SDK
@@ -18,6 +18,8 @@ export interface CallPayload {
   dynamicTarget?: string;
   /** The result type the caller declared (`invokeFunction<PaymentResult>`), when known. */
   resultType?: string;
+  /** The SDK operation when the call is the SDK's own (its result is the raw response: `Payload` bytes to decode). */
+  sdkOperation?: string;
 }
 
 export type PayloadResult = { ok: true; payload: CallPayload } | { ok: false; reason: string; hint: string };
@@ -177,7 +179,7 @@ function getSdkPayload(call: CallExpression, operation: string, requestNode: Nod
   const payload = getProperty(request, shape.payload);
   if (!payload) return { ok: true, payload: { text: 'null', awaited } };
   const value = unwrapEncoding(payload);
-  return { ok: true, payload: { text: value.getText(), node: value, awaited } };
+  return { ok: true, payload: { text: value.getText(), node: value, awaited, sdkOperation: operation } };
 }
 
 function getBatchPayload(request: ObjectLiteralExpression, shape: OperationShape, awaited: Node, operation: string): PayloadResult {
@@ -312,28 +314,6 @@ function findWrapper(call: CallExpression, name: string, file: string, loadModul
   const loaded = loadModule(file, binding.specifier);
   if (!loaded) return undefined;
   return findExportedFunction(loaded.source, binding.imported, loaded.file, loadModule, 0);
-}
-
-/** `import { x as y } from './m'`, `const { x } = require('./m')`, `const m = require('./m')` (for `m.x`). */
-function findImportBinding(source: SourceFile, name: string): { specifier: string; imported: string } | undefined {
-  for (const declaration of source.getImportDeclarations()) {
-    for (const specifier of declaration.getNamedImports()) {
-      if ((specifier.getAliasNode()?.getText() ?? specifier.getName()) === name) return { specifier: declaration.getModuleSpecifierValue(), imported: specifier.getName() };
-    }
-  }
-  for (const declaration of source.getDescendantsOfKind(ts.SyntaxKind.VariableDeclaration)) {
-    const init = declaration.getInitializer();
-    if (!init || !Node.isCallExpression(init) || init.getExpression().getText() !== 'require') continue;
-    const specifier = init.getArguments()[0];
-    if (!specifier || !Node.isStringLiteral(specifier)) continue;
-    const nameNode = declaration.getNameNode();
-    if (Node.isObjectBindingPattern(nameNode)) {
-      for (const element of nameNode.getElements()) {
-        if (element.getName() === name) return { specifier: specifier.getLiteralValue(), imported: element.getPropertyNameNode()?.getText() ?? name };
-      }
-    }
-  }
-  return undefined;
 }
 
 function findFunction(source: SourceFile, name: string): Node | undefined {

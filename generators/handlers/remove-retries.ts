@@ -1,6 +1,6 @@
-import { Node, ts, type CallExpression, type SourceFile, type Statement } from 'ts-morph';
+import { Node, ts, type CallExpression, type Statement } from 'ts-morph';
 import { findTaggedCall, getTagIndexes } from './tags.js';
-import { applyEdits, getEnclosingFunction, getIndentAt, getReferences, getRelativeFile, getStatementText, parseSource, removeStatementEdit, skipParentheses, type TextEdit } from './source.js';
+import { applyEdits, findImportBinding, getEnclosingFunction, getIndentAt, getReferences, getRelativeFile, getStatementText, parseSource, removeStatementEdit, skipParentheses, type TextEdit } from './source.js';
 import type { Problem, Transformation } from './types.js';
 
 /**
@@ -56,27 +56,10 @@ function isRetryWrapper(wrapper: CallExpression, fn: Node): boolean {
   const callee = wrapper.getExpression();
   const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : '';
   const source = wrapper.getSourceFile();
-  const imported = getImportSource(source, Node.isPropertyAccessExpression(callee) ? callee.getExpression().getText() : name);
-  if (imported && RETRY_PACKAGES.has(imported)) return true;
+  const imported = findImportBinding(source, Node.isPropertyAccessExpression(callee) ? callee.getExpression().getText() : name);
+  if (imported && RETRY_PACKAGES.has(imported.specifier)) return true;
   if (name === 'execute' && Node.isPropertyAccessExpression(callee) && /retry|policy/i.test(callee.getExpression().getText())) return true;
   return /retry|backoff|withAttempts/i.test(name);
-}
-
-function getImportSource(source: SourceFile, name: string): string | undefined {
-  for (const declaration of source.getImportDeclarations()) {
-    const names = [declaration.getDefaultImport()?.getText(), declaration.getNamespaceImport()?.getText(), ...declaration.getNamedImports().map((specifier) => specifier.getAliasNode()?.getText() ?? specifier.getName())];
-    if (names.includes(name)) return declaration.getModuleSpecifierValue();
-  }
-  for (const declaration of source.getDescendantsOfKind(ts.SyntaxKind.VariableDeclaration)) {
-    const init = declaration.getInitializer();
-    if (!init || !Node.isCallExpression(init) || init.getExpression().getText() !== 'require') continue;
-    const specifier = init.getArguments()[0];
-    if (!specifier || !Node.isStringLiteral(specifier)) continue;
-    const nameNode = declaration.getNameNode();
-    const names = Node.isObjectBindingPattern(nameNode) ? nameNode.getElements().map((element) => element.getName()) : [nameNode.getText()];
-    if (names.includes(name)) return specifier.getLiteralValue();
-  }
-  return undefined;
 }
 
 /** The wrapper call becomes the expression the callback returned (without its `await`). */

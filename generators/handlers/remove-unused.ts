@@ -23,6 +23,7 @@ export function removeUnused(file: string, text: string, original: string): { te
   }
   // Removed declarations leave no run of blank lines the original did not have.
   if (!/\n[ \t]*\n[ \t]*\n/.test(original)) current = current.replace(/\n([ \t]*\n){2,}/g, '\n\n');
+  if (!/^\s*\n/.test(original)) current = current.replace(/^(?:[ \t]*\n)+/, '');
   return { text: current, removed };
 }
 
@@ -137,7 +138,7 @@ export function isPure(node: Node, depth = 0): boolean {
   if (Node.isNewExpression(bare)) return /(Client|TextEncoder|TextDecoder|Lambda|SQS|SNS|EventBridge|StepFunctions|SFN|Map|Set)$/.test(bare.getExpression().getText()) && (bare.getArguments() ?? []).every((argument) => isPure(argument, depth + 1));
   if (Node.isCallExpression(bare)) {
     const callee = bare.getExpression().getText();
-    return /(^|\.)(from|captureAWSv3Client|captureAWSClient|tracer\.captureAWSv3Client)$|^(Number|String|Boolean|parseInt|parseFloat)$/.test(callee) && bare.getArguments().every((argument) => isPure(argument, depth + 1));
+    return /(^|\.)(from|captureAWSv3Client|captureAWSClient|tracer\.captureAWSv3Client)$|^(Number|String|Boolean|parseInt|parseFloat|JSON\.stringify|encoder\.encode)$/.test(callee) && bare.getArguments().every((argument) => isPure(argument, depth + 1));
   }
   return false;
 }

@@ -24,6 +24,8 @@ export interface Site {
   fanOut?: 'map' | 'parallel';
   /** The type of the result the caller declared (`invokeFunction<PaymentResult>`; `T[]` for a map), when known. */
   resultType?: string;
+  /** An SDK Lambda invoke: the code decoded the raw response (`JSON.parse(...res.Payload...)`); the workflow passes the decoded result. */
+  rawInvoke?: boolean;
 }
 
 export type Binding =
@@ -46,12 +48,18 @@ export function getSite(source: SourceFile, index: number, loadModule: ModuleLoa
   const file = getRelativeFile(call);
   const payload = getCallPayload(call, file, loadModule);
   if (!payload.ok) return fail(call, payload.reason, payload.hint);
-  const own = { text: payload.payload.text, awaited: payload.payload.awaited, resultType: payload.payload.resultType };
+  const own = { text: payload.payload.text, awaited: payload.payload.awaited, resultType: payload.payload.resultType, rawInvoke: payload.payload.sdkOperation === 'invoke' };
   const fn = getEnclosingFunction(call);
   if (!fn) return fail(call, 'the call is not inside a function', 'move the call into the handler');
 
   // A fan-out: the call is made by a callback of `.map`, `pMap`, or is one element of `Promise.all([...])`.
-  const fanOut = getFanOut(own.awaited, own.text);
+  const payloadOf = (element: Node): string | undefined => {
+    const inner = unwrapAwait(element);
+    if (!Node.isCallExpression(inner)) return undefined;
+    const callPayload = getCallPayload(inner.getExpression().getText().endsWith('.promise') && Node.isPropertyAccessExpression(inner.getExpression()) ? (inner.getExpression() as never as { getExpression(): CallExpression }).getExpression() : inner, file, loadModule);
+    return callPayload.ok ? callPayload.payload.text : undefined;
+  };
+  const fanOut = getFanOut(own.awaited, own.text, payloadOf);
   if (fanOut) {
     if (!fanOut.ok) return fanOut;
     return finish(fanOut.site.expression, fanOut.site.payload, [index], fanOut.site.kind, own.resultType ? `${own.resultType}[]` : undefined);
@@ -67,7 +75,7 @@ export function getSite(source: SourceFile, index: number, loadModule: ModuleLoa
     if (owner !== fn && !kind) return fail(expression, 'the call is made inside a callback', 'make the call in the handler itself');
     const binding = getBinding(statement as Statement, expression);
     if (!binding) return fail(statement, `the result of the call is used inside an expression (\`${statement.getText().split('\n')[0]!.trim()}\`)`, 'assign the result to a variable first (`const result = await ...`), then run lambda2sfn again');
-    return { ok: true, site: { statement: statement as Statement, fn: owner!, expression, payload: text, tags, binding, ...(kind ? { fanOut: kind } : {}), ...(resultType ? { resultType } : {}) } };
+    return { ok: true, site: { statement: statement as Statement, fn: owner!, expression, payload: text, tags, binding, ...(kind ? { fanOut: kind } : {}), ...(resultType ? { resultType } : {}), ...(own.rawInvoke && !kind ? { rawInvoke: true } : {}) } };
   }
 
   function getLoopSite(loopNode: Node, callPayload: typeof own, tag: number): SiteResult {
@@ -96,15 +104,23 @@ export function wrapObject(text: string): string {
 
 type FanOutResult = { ok: true; site: { expression: Node; payload: string; kind: 'map' | 'parallel' } } | { ok: false; problem: Problem };
 
-function getFanOut(awaited: Node, payload: string): FanOutResult | undefined {
+function getFanOut(awaited: Node, payload: string, payloadOf: (element: Node) => string | undefined): FanOutResult | undefined {
   const parent = skipUp(awaited);
-  // Promise.all([call, call]) with this call as one element.
+  // Promise.all([call, call]) with this call as one element: the array of the calls' payloads.
   if (Node.isArrayLiteralExpression(parent)) {
     const all = skipUp(parent);
-    if (Node.isCallExpression(all) && /^Promise\.(all|allSettled)$/.test(all.getExpression().getText())) {
-      return { ok: true, site: { expression: all, payload: parent.getText(), kind: 'parallel' } };
+    if (!Node.isCallExpression(all) || !/^Promise\.(all|allSettled)$/.test(all.getExpression().getText())) return undefined;
+    const payloads = parent.getElements().map(payloadOf);
+    const missing = parent.getElements().find((_element, index) => payloads[index] === undefined);
+    if (missing) {
+      return { ok: false, problem: { file: getRelativeFile(missing), line: missing.getStartLineNumber(), reason: `\`${missing.getText().split('\n')[0]}\` runs in the same Promise.all as the moved calls but is not one`, hint: 'run it before or after the Promise.all, then run lambda2sfn again' } };
     }
-    return undefined;
+    const full = parent.getSourceFile().getFullText();
+    const elementIndent = getIndentAt(full, parent.getElements()[0]!.getStart());
+    const closingIndent = getIndentAt(full, parent.getEnd() - 1);
+    const multiline = parent.getText().includes('\n');
+    const text = multiline ? `[\n${payloads.map((item) => `${elementIndent}${item},`).join('\n')}\n${closingIndent}]` : `[${payloads.join(', ')}]`;
+    return { ok: true, site: { expression: all, payload: text, kind: 'parallel' } };
   }
   // A callback that makes the call: `items.map((item) => call)`, `pMap(items, (item) => call)`, `limit(() => call)` inside those.
   const callback = getEnclosingFunction(awaited);
@@ -152,7 +168,7 @@ function buildItemsPayload(collection: string, mapper: Node, call: Node, payload
     const head = text.slice(0, (mapper as never as { getEqualsGreaterThan(): Node }).getEqualsGreaterThan().getEnd() - base);
     result = `${head} ${wrapObject(reindent(payload, callIndent, statementIndent))}`;
   } else {
-    result = text.slice(0, awaitedCall.getStart() - base) + payload + text.slice(awaitedCall.getEnd() - base);
+    result = reindent(text.slice(0, awaitedCall.getStart() - base) + payload + text.slice(awaitedCall.getEnd() - base), getIndentAt(full, mapper.getStart()), statementIndent);
   }
   const stillAwaits = mapper.getDescendantsOfKind(ts.SyntaxKind.AwaitExpression).some((expression) => expression !== awaitedCall && getEnclosingFunction(expression) === mapper);
   if (!stillAwaits) result = result.replace(/^async\s+/, '');

@@ -66,7 +66,8 @@ export function reindent(text: string, from: string, to: string): string {
 /** A statement's text with the comments that lead it (on their own lines), re-indented to `indent`. */
 export function getStatementText(node: Node, indent: string): string {
   const source = node.getSourceFile().getFullText();
-  const start = node.getStart(true);
+  const comments = node.getLeadingCommentRanges().filter((range) => !/^\/\*@l2s:\d+\*\/$/.test(range.getText()));
+  const start = comments[0]?.getPos() ?? node.getStart(true);
   const own = getIndentAt(source, start);
   return indent + reindent(source.slice(start, node.getEnd()), own, indent).trimStart();
 }
@@ -155,4 +156,30 @@ export function isValueReference(identifier: Node): boolean {
 /** The path of a parsed file relative to the analysed folder (files are parsed under `/src/`). */
 export function getRelativeFile(node: Node): string {
   return node.getSourceFile().getFilePath().replace(/^\/src\//, '');
+}
+
+/**
+ * Where a name of the file comes from: `import x from 'm'`, `import * as x`, `import { y as x }`,
+ * `const { y: x } = require('m')`, `const x = require('m')`. `imported` is the module's export (`default`, `*`).
+ */
+export function findImportBinding(source: SourceFile, name: string): { specifier: string; imported: string } | undefined {
+  for (const declaration of source.getImportDeclarations()) {
+    const specifier = declaration.getModuleSpecifierValue();
+    if (declaration.getDefaultImport()?.getText() === name) return { specifier, imported: 'default' };
+    if (declaration.getNamespaceImport()?.getText() === name) return { specifier, imported: '*' };
+    const named = declaration.getNamedImports().find((element) => (element.getAliasNode()?.getText() ?? element.getName()) === name);
+    if (named) return { specifier, imported: named.getName() };
+  }
+  for (const declaration of source.getDescendantsOfKind(ts.SyntaxKind.VariableDeclaration)) {
+    const init = declaration.getInitializer();
+    if (!init || !Node.isCallExpression(init) || init.getExpression().getText() !== 'require') continue;
+    const argument = init.getArguments()[0];
+    if (!argument || !Node.isStringLiteral(argument)) continue;
+    const nameNode = declaration.getNameNode();
+    if (Node.isIdentifier(nameNode) && nameNode.getText() === name) return { specifier: argument.getLiteralValue(), imported: '*' };
+    if (!Node.isObjectBindingPattern(nameNode)) continue;
+    const element = nameNode.getElements().find((candidate) => candidate.getName() === name);
+    if (element) return { specifier: argument.getLiteralValue(), imported: element.getPropertyNameNode()?.getText() ?? name };
+  }
+  return undefined;
 }

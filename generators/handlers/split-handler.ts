@@ -15,7 +15,7 @@ import type { Problem, Transformation } from './types.js';
  * clause of a failed call) to where it ends (the next call, whose payload it returns, or the handler's end), and the
  * original export becomes the dispatcher the workflow invokes with the envelope of docs/plan.md.
  */
-export function splitHandler(file: string, text: string, task: HandlerTask, calls: readonly MovedCall[], own: readonly number[], loadModule: ModuleLoader, typed: boolean): { text: string; applied: Transformation[]; problems: Problem[] } {
+export function splitHandler(file: string, text: string, task: HandlerTask, calls: readonly MovedCall[], own: readonly number[], loadModule: ModuleLoader, typed: boolean, toOriginal: (line: number) => number = (line) => line): { text: string; applied: Transformation[]; problems: Problem[] } {
   const source = parseSource(file, text);
   const handler = findHandler(source, task.exportName);
   const fail = (node: Node, reason: string, hint: string) => ({ text, applied: [], problems: [{ file: getRelativeFile(node), line: node.getStartLineNumber(), reason, hint }] });
@@ -35,17 +35,20 @@ export function splitHandler(file: string, text: string, task: HandlerTask, call
   }
   const indexOf = (call: MovedCall | undefined) => (call ? calls.findIndex((candidate, i) => own.includes(i) && candidate.file === call.file && candidate.line === call.line && candidate.to === call.to) : -1);
   const resumed = new Set(task.fn.parts.flatMap((part) => (part.role === 'after-call' && part.after ? [indexOf(part.after)] : [])));
+  const handled = new Set(task.fn.parts.flatMap((part) => (part.role === 'on-error' && part.after ? [indexOf(part.after)] : [])));
 
-  const context: SplitContext = { source, body, handler: handler.fn, file, typed, unit: getIndentUnit(text), eventName: params[0]?.getName(), contextName: params[1]?.getName(), siteOf, calls };
+  const context: SplitContext = { source, body, handler: handler.fn, file, typed, unit: getIndentUnit(text), eventName: params[0]?.getName(), contextName: params[1]?.getName(), siteOf, calls, toOriginal };
   const raws: RawPart[] = [];
   for (const part of task.fn.parts) {
-    const raw = buildRawPart(context, part, indexOf, resumed);
+    const raw = buildRawPart(context, part, indexOf, resumed, handled);
     if ('problem' in raw) return { text, applied: [], problems: [raw.problem] };
     raws.push(raw);
   }
   const rendered = renderParts(context, task, raws);
   if ('problem' in rendered) return { text, applied: [], problems: [rendered.problem] };
-  const edits: TextEdit[] = [{ start: handler.statement.getStart(), end: handler.statement.getEnd(), text: rendered.text }];
+  const leading = handler.statement.getLeadingCommentRanges()[0];
+  const edits: TextEdit[] = [{ start: leading ? leading.getPos() : handler.statement.getStart(), end: handler.statement.getEnd(), text: rendered.text }];
+  if (handler.style === 'local-const' || handler.style === 'local-function') edits.push(...exportParts(source, task.exportName, task.fn.parts.map((part) => part.name)));
   const applied: Transformation[] = [
     { kind: 'split', file, line: handler.statement.getStartLineNumber(), description: `${task.fn.id} split into ${raws.map((raw) => raw.part.name).join(', ')}; ${task.exportName} dispatches on step` },
     ...raws.flatMap((raw) => raw.notes),
@@ -64,6 +67,8 @@ interface SplitContext {
   contextName: string | undefined;
   siteOf: Map<number, Site>;
   calls: readonly MovedCall[];
+  /** Lines of the text being split, as lines of the original file (for what comments cite). */
+  toOriginal: (line: number) => number;
 }
 
 interface RawPart {
@@ -112,7 +117,7 @@ function problemAt(node: Node, reason: string, hint: string): { ok: false; probl
   return { ok: false, problem: { file: getRelativeFile(node), line: node.getStartLineNumber(), reason, hint } };
 }
 
-function buildRawPart(context: SplitContext, part: FunctionPart, indexOf: (call: MovedCall | undefined) => number, resumed: Set<number>): RawPart | { problem: Problem } {
+function buildRawPart(context: SplitContext, part: FunctionPart, indexOf: (call: MovedCall | undefined) => number, resumed: Set<number>, handled: Set<number>): RawPart | { problem: Problem } {
   const beforeIndexes = part.before.map((call) => indexOf(call));
   if (beforeIndexes.some((index) => index < 0 || !context.siteOf.has(index))) return { problem: { file: context.file, line: part.before[0]?.line ?? 1, reason: `the part ${part.name} ends at a call that is not a call of this handler`, hint: 'run lambda2sfn propose again' } };
   const endsAtCall = beforeIndexes.some((index) => resumed.has(index));
@@ -124,6 +129,16 @@ function buildRawPart(context: SplitContext, part: FunctionPart, indexOf: (call:
   const afterIndex = indexOf(part.after);
   const after = part.role === 'start' ? undefined : context.siteOf.get(afterIndex);
   if (part.role !== 'start' && !after) return { problem: { file: context.file, line: part.after?.line ?? 1, reason: `the part ${part.name} starts after a call that is not a call of this handler`, hint: 'run lambda2sfn propose again' } };
+  if (after && endSite && endSite.statement.getStart() < after.statement.getEnd()) {
+    return {
+      problem: {
+        file: context.file,
+        line: after.statement.getStartLineNumber(),
+        reason: `the plan's part ${part.name} runs from the call to ${part.after?.to} to the call to ${part.before[0]?.to}, but the handler makes that call first (line ${part.before[0]?.line})`,
+        hint: 'the parts must follow the order the handler runs its calls: run lambda2sfn propose again, or fix the parts in the plan',
+      },
+    };
+  }
 
   // Where the part starts and ends, as paths of blocks.
   let start: PathStep[] = [{ block: context.body, index: 0 }];
@@ -158,7 +173,7 @@ function buildRawPart(context: SplitContext, part: FunctionPart, indexOf: (call:
     const path = getPath(context, handOn.statement);
     if (!path.ok) return { problem: path.problem };
   }
-  const emitter = new Emitter(context, handOns, endSite);
+  const emitter = new Emitter(context, handOns, endSite, part.role === 'after-call' ? after : undefined, handled);
   const lines = emitter.emit(start, end, context.unit);
   if (emitter.problem) return { problem: emitter.problem };
   return { part, lines: [...prelude, ...lines], ...(after ? { after } : {}), ...(catchName ? { catchName } : {}), handOns, ...(endSite ? { end: endSite } : {}), notes: emitter.notes };
@@ -176,6 +191,8 @@ class Emitter {
     private readonly context: SplitContext,
     private readonly handOns: Site[],
     private readonly end: Site | undefined,
+    private readonly after: Site | undefined,
+    private readonly handled: ReadonlySet<number>,
   ) {}
 
   /** Where the part ends: `__l2s_split(reached, payload)`, the payload re-indented for the return that replaces it. */
@@ -233,10 +250,14 @@ class Emitter {
     if (Node.isTryStatement(compound)) {
       if (compound.getTryBlock() === inner) {
         const rest = inner.getStatements().slice(start[0]!.index);
-        if (rest.length === 0 && start.length === 1) return [];
         const catchClause = compound.getCatchClause();
+        if (rest.length === 0 && start.length === 1) return this.reviewDroppedCatch(catchClause, indent);
+        if (catchClause?.getText().includes('/*@l2s:')) {
+          this.problem = { file: getRelativeFile(compound), line: compound.getStartLineNumber(), reason: 'code after the call shares a try whose catch makes a call the workflow moves', hint: 'keep only the call in that try, then run lambda2sfn again' };
+          return [];
+        }
         if (catchClause && catchClause.getBlock().getStatements().length > 0) {
-          this.notes.push({ kind: 'compensation', file: this.context.file, line: catchClause.getStartLineNumber(), description: `the catch at line ${catchClause.getStartLineNumber()} stays around the code after the call; failures of the call itself go to the workflow's Catch` });
+          this.notes.push({ kind: 'compensation', file: this.context.file, line: catchClause.getStartLineNumber(), description: 'the catch there stays around the code after the call; failures of the call itself go to the workflow\'s Catch' });
         }
         const catchText = catchClause ? getStatementText(catchClause, indent).trimStart() : '';
         return [`${indent}try {`, ...this.emitBlock(inner, start, end, deeper), `${indent}} ${catchText}`.trimEnd()];
@@ -245,6 +266,19 @@ class Emitter {
       return this.emitBlock(inner, start, end, indent);
     }
     return [`${indent}{`, ...this.emitBlock(inner, start, end, deeper), `${indent}}`];
+  }
+
+  /**
+   * The catch of a try that held only the call: failures of the call now reach the workflow's Catch. When the plan
+   * has no on-error part for it, what the catch did is lost: say so where it was, and in the report.
+   */
+  private reviewDroppedCatch(catchClause: import('ts-morph').CatchClause | undefined, indent: string): string[] {
+    if (!catchClause || catchClause.getBlock().getStatements().length === 0 || !this.after) return [];
+    if (this.after.tags.some((tag) => this.handled.has(tag))) return [];
+    const to = this.after.tags.map((tag) => this.context.calls[tag]?.to).filter(Boolean).join(', ');
+    const line = this.context.toOriginal(catchClause.getStartLineNumber());
+    this.notes.push({ kind: 'review', file: this.context.file, line: catchClause.getStartLineNumber(), description: `the catch there handled failures of ${to}; the workflow has no Catch that runs it, so such a failure now fails the workflow` });
+    return [`${indent}// lambda2sfn: review — the catch at ${this.context.file}:${line} handled failures of ${to}; the workflow has no Catch that runs it, so such a failure now fails the workflow. Add a Catch with an on-error part to the plan, or handle the failure in ${to}.`];
   }
 
   /** Writes the compound statement holding the end, up to the end. */
@@ -364,6 +398,7 @@ function renderParts(context: SplitContext, task: HandlerTask, raws: RawPart[]):
 
   out.push(`// lambda2sfn: ${task.fn.id} runs as parts, one Task each; the workflow passes each part the envelope below and the`);
   out.push(`// ${task.exportName} export dispatches on its step (docs/handlers.md).`);
+  if (!typed) out.push('');
   if (typed) {
     out.push(`interface ${names.vars} {`);
     for (const [name, type] of [...varTypes].sort(([a], [b]) => a.localeCompare(b))) out.push(`${unit}${name}: ${type};`);
@@ -611,7 +646,9 @@ function renderPart(context: SplitContext, analysis: PartAnalysis, all: PartAnal
     const binding = raw.after.binding;
     const type = typed ? getResultType(context, raw.after, binding) : undefined;
     const value = `result${type ? ` as ${type}` : ''}`;
-    if (binding.kind === 'declare') {
+    const decoded = binding.kind === 'declare' && raw.after.rawInvoke && binding.names.length === 1 ? decodeRawResponse(fnBody, binding.names[0]!, edits) : false;
+    if (decoded) usesResult = true;
+    else if (binding.kind === 'declare') {
       head.push(`${unit}${binding.head} = ${value};`);
       usesResult = true;
     } else if (binding.kind === 'assign') {
@@ -635,6 +672,54 @@ function renderPart(context: SplitContext, analysis: PartAnalysis, all: PartAnal
   const fields = [context.eventName && new RegExp(`\\b${context.eventName}\\b`).test(bodyText) ? (context.eventName === 'event' ? 'event' : `event: ${context.eventName}`) : undefined, needs.length > 0 ? 'vars' : undefined, usesResult ? 'result' : undefined, raw.catchName && bodyText.includes(`${errorHelper}(error)`) ? 'error' : undefined].filter((field) => field !== undefined);
   const params = `${fields.length > 0 ? `{ ${fields.join(', ')} }` : '_input'}${typed ? `: ${names.input}` : ''}`;
   return { params, body: bodyText };
+}
+
+/**
+ * An SDK invoke's raw response (`const res = await lambda.send(new InvokeCommand(...))`) was decoded by the code
+ * (`JSON.parse(Buffer.from(res.Payload).toString())`) and checked (`if (res.FunctionError) throw ...`): the workflow
+ * passes the decoded result and fails the Task on a function error, so the decoding reads `result` and the check
+ * goes. Returns whether the response is read nowhere else (then it needs no binding).
+ */
+function decodeRawResponse(body: Block, name: string, edits: TextEdit[]): boolean {
+  let decodes = 0;
+  const handled: Node[] = [];
+  for (const call of body.getDescendantsOfKind(ts.SyntaxKind.CallExpression)) {
+    if (call.getExpression().getText() !== 'JSON.parse' || !call.getArguments()[0]?.getText().includes(`${name}.Payload`)) continue;
+    edits.push({ start: call.getStart(), end: call.getEnd(), text: 'result' });
+    handled.push(call);
+    decodes++;
+  }
+  for (const statement of body.getDescendantsOfKind(ts.SyntaxKind.IfStatement)) {
+    if (!statement.getExpression().getText().includes(`${name}.FunctionError`)) continue;
+    const full = body.getSourceFile().getFullText();
+    edits.push(removeLine(full, statement));
+    handled.push(statement);
+  }
+  const others = getReferences(body, name).filter((reference) => !handled.some((node) => node.containsRange(reference.getPos(), reference.getEnd())));
+  return decodes > 0 && others.length === 0;
+}
+
+/**
+ * A handler declared locally and exported by name (`export { handler }`, `module.exports = { handler }`): the
+ * parts are exported next to it, so that each can be called (and tested) by its name.
+ */
+function exportParts(source: SourceFile, exportName: string, parts: string[]): TextEdit[] {
+  for (const declaration of source.getExportDeclarations()) {
+    const named = declaration.getNamedExports();
+    if (declaration.getModuleSpecifier() || !named.some((specifier) => (specifier.getAliasNode()?.getText() ?? specifier.getName()) === exportName)) continue;
+    const last = named.at(-1)!;
+    return [{ start: last.getEnd(), end: last.getEnd(), text: parts.map((part) => `, ${part}`).join('') }];
+  }
+  for (const statement of source.getStatements()) {
+    if (!Node.isExpressionStatement(statement)) continue;
+    const expression = statement.getExpression();
+    if (!Node.isBinaryExpression(expression) || expression.getLeft().getText() !== 'module.exports') continue;
+    const object = expression.getRight();
+    if (!Node.isObjectLiteralExpression(object) || !object.getProperty(exportName)) continue;
+    const last = object.getProperties().at(-1)!;
+    return [{ start: last.getEnd(), end: last.getEnd(), text: parts.map((part) => `, ${part}`).join('') }];
+  }
+  return [];
 }
 
 /** `return { a, b };` on one line when it fits, else one field per line. */

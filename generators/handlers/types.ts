@@ -18,7 +18,8 @@ export type TransformationKind =
   | 'sns-consumer'
   | 'helper-inlined'
   | 'unused-removed'
-  | 'event-type';
+  /** Something the reviewer must decide: the marker `// lambda2sfn: review — ...` is in the code. */
+  | 'review';
 
 /** Why a transformation is not safe at a place of the code: the handler is kept as it was, with a marker there. */
 export interface Problem {

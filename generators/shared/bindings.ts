@@ -70,9 +70,10 @@ function getDeclaredId(resource: WorkflowResource, family: Family): string | und
       return /^[A-Za-z0-9]+$/.test(key) ? key : undefined;
     }
     case 'terraform': {
-      const match = /^\s*resource\s+"([a-z0-9_]+)"\s+"([^"]+)"/.exec(text);
+      const match = /^\s*resource\s+"([a-z0-9_]+)"\s+"([A-Za-z_][A-Za-z0-9_-]*)"/.exec(text);
       if (!match || match[1] !== TERRAFORM_TYPES[resource.kind]) return undefined;
-      const instanceKey = /(\[[^\]]+\])$/.exec(resource.id)?.[1] ?? '';
+      // `count` and `for_each` instances: `[0]`, `["email"]` (nothing else is written into the HCL).
+      const instanceKey = /(\[(?:\d+|"[A-Za-z0-9_.-]*")\])$/.exec(resource.id)?.[1] ?? '';
       return `${match[1]}.${match[2]}${instanceKey}`;
     }
     case 'cdk':

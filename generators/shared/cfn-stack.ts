@@ -147,8 +147,18 @@ function getApiId(context: CfnWorkflowContext, trigger: Extract<EntryTrigger, { 
     file !== undefined && (context.flavor === 'serverless' ? /serverless\.(ya?ml|json|ts|js)$/.test(file) : /\.(ya?ml|json|template)$/.test(file) && !/serverless\./.test(file));
   if (trigger.apiId && sameFamily(trigger.apiFile)) return { Ref: trigger.apiId };
   // The APIs the frameworks create for routes declared on functions.
-  if (context.flavor === 'serverless' && context.settings.repositoryFormat === 'serverless') return { Ref: trigger.api === 'http' ? 'HttpApi' : 'ApiGatewayRestApi' };
-  if (context.flavor === 'sam' && context.settings.repositoryFormat === 'sam' && !trigger.apiId) return { Ref: trigger.api === 'http' ? 'ServerlessHttpApi' : 'ServerlessRestApi' };
+  const implicit =
+    context.flavor === 'serverless' && context.settings.repositoryFormat === 'serverless'
+      ? 'HttpApi'
+      : context.flavor === 'sam' && context.settings.repositoryFormat === 'sam' && !trigger.apiId
+        ? 'ServerlessHttpApi'
+        : undefined;
+  if (implicit) {
+    context.notes.manual.push(
+      `The route is added to ${implicit}, the HTTP API the framework creates only while a function has an HTTP API event: if ${trigger.method} ${trigger.path} was the last one, declare ${implicit} yourself (an AWS::ApiGatewayV2::Api with a $default stage) under the same logical id.`,
+    );
+    return { Ref: implicit };
+  }
   const parameter = `${context.workflow.logicalId}HttpApiId`;
   context.parameters.set(parameter, `the id of the API Gateway HTTP API that serves ${trigger.method} ${trigger.path}`);
   return toCfnValue([{ parameter }], context.flavor);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { FileSummary } from '../types/summary.js';
 
@@ -41,7 +41,11 @@ export function hashText(text: string): string {
 export class SummaryCache {
   private readonly entries: Map<string, Entry>;
   private readonly used = new Set<string>();
+  /** Entries made or updated in this run, in order. */
+  private readonly fresh = new Set<string>();
   private changed = false;
+  /** Lines in the file that a later line replaced or that were damaged: rewritten away once they are many. */
+  private stale = 0;
 
   private constructor(
     private readonly file: string,
@@ -66,11 +70,17 @@ export class SummaryCache {
     const lines = text.split('\n');
     const header = parseHeader(lines[0]);
     if (!header || header.key !== key) return new SummaryCache(file, key, entries, 0);
+    let stale = 0;
     for (let i = 1; i < lines.length; i++) {
+      if (lines[i] === '') continue;
       const entry = parseEntryLine(lines[i]);
+      // A later line for the same file (appended by a later run) replaces the earlier one.
+      if (!entry || entries.has(entry.path)) stale++;
       if (entry) entries.set(entry.path, { info: entry.info, json: entry.json });
     }
-    return new SummaryCache(file, key, entries, header.startedAt);
+    const cache = new SummaryCache(file, key, entries, header.startedAt);
+    cache.stale = stale;
+    return cache;
   }
 
   /** The summary of a file whose size and times are those it had when cached (and that was not changing then). */
@@ -92,6 +102,7 @@ export class SummaryCache {
     // Same text, new times (a checkout, a touch): record them, so the next run trusts the times again.
     if (entry.info.size !== stats.size || entry.info.mtimeMs !== stats.mtimeMs || entry.info.ctimeMs !== stats.ctimeMs) {
       entry.info = { ...entry.info, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
+      this.fresh.add(relativePath);
       this.changed = true;
     }
     return hit.summary;
@@ -100,31 +111,66 @@ export class SummaryCache {
   set(relativePath: string, info: CachedFileInfo, summary: FileSummary): void {
     this.entries.set(relativePath, { info, json: JSON.stringify(summary) });
     this.used.add(relativePath);
+    this.fresh.add(relativePath);
     this.changed = true;
   }
 
   /**
-   * Writes the cache when anything changed: the entries used by this run only (deleted files drop out), to a
-   * temporary file renamed over the old one, so a reader never sees half a cache. Returns a reason when it could
-   * not be written; the analysis itself is complete either way.
+   * Writes the cache when anything changed. A few changed files are appended to the file, each line with one
+   * write (a line cut short by a crash is damaged, hence ignored); otherwise, or once replaced lines pile up, the
+   * entries used by this run (deleted files drop out) go to a temporary file renamed over the old one, so a
+   * reader never sees half a cache. Returns a reason when it could not be written; the analysis is complete anyway.
    */
   save(startedAt: number): string | undefined {
-    const dropped = [...this.entries.keys()].some((key) => !this.used.has(key));
-    if (!this.changed && !dropped) return undefined;
-    const lines = [JSON.stringify({ format: FORMAT, key: this.key, startedAt })];
-    for (const [relativePath, entry] of this.entries) {
-      if (!this.used.has(relativePath)) continue;
-      const { size, mtimeMs, ctimeMs, hash, iac } = entry.info;
-      lines.push(`${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0])}\t${entry.json}`);
+    const dropped = [...this.entries.keys()].filter((key) => !this.used.has(key)).length;
+    if (!this.changed && dropped === 0) return undefined;
+    const total = this.entries.size;
+    if (this.writtenAt > 0 && dropped === 0 && this.fresh.size <= total / 10 && this.stale + this.fresh.size <= total / 4) {
+      const appended = this.append();
+      if (appended === undefined) return undefined;
     }
     const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    let fd: number | undefined;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(temporary, `${lines.join('\n')}\n`);
+      fd = openSync(temporary, 'w');
+      // Written in batches: joining tens of megabytes into one string first would cost as much again.
+      let batch = `${JSON.stringify({ format: FORMAT, key: this.key, startedAt })}\n`;
+      for (const [relativePath, entry] of this.entries) {
+        if (!this.used.has(relativePath)) continue;
+        batch += toLine(relativePath, entry);
+        if (batch.length > 1 << 20) {
+          writeSync(fd, batch);
+          batch = '';
+        }
+      }
+      writeSync(fd, batch);
+      closeSync(fd);
+      fd = undefined;
       renameSync(temporary, this.file);
       return undefined;
     } catch (error) {
-      rmSync(temporary, { force: true });
+      try {
+        if (fd !== undefined) closeSync(fd);
+        rmSync(temporary, { force: true });
+      } catch {
+        // Nothing more to clean up.
+      }
+      return (error as Error).message;
+    }
+  }
+
+  /** Appends the fresh entries; returns a reason when that failed (the caller then rewrites the file). */
+  private append(): string | undefined {
+    try {
+      let text = '';
+      for (const relativePath of this.fresh) {
+        const entry = this.entries.get(relativePath);
+        if (entry) text += toLine(relativePath, entry);
+      }
+      appendFileSync(this.file, text);
+      return undefined;
+    } catch (error) {
       return (error as Error).message;
     }
   }
@@ -140,6 +186,11 @@ export class SummaryCache {
     this.used.add(relativePath);
     return { summary, info: entry.info };
   }
+}
+
+function toLine(relativePath: string, entry: Entry): string {
+  const { size, mtimeMs, ctimeMs, hash, iac } = entry.info;
+  return `${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0])}\t${entry.json}\n`;
 }
 
 function parseHeader(line: string | undefined): { key: string; startedAt: number } | undefined {

@@ -9,7 +9,8 @@ import { readPlanFile } from '../plan-file.js';
 import { createProgress } from '../progress.js';
 import { IAC_TARGETS, type IacTarget, type LogLevel } from '../types/deploy.js';
 import type { GeneratedFile } from '../types/generator.js';
-import { writeFileAtomic } from '../write-output.js';
+import { validateAsl } from '../validate/validate-asl.js';
+import { writeOutputFiles } from '../write-output.js';
 
 export interface GenerateCommandOptions {
   plan: string;
@@ -18,29 +19,18 @@ export interface GenerateCommandOptions {
   logLevel?: LogLevel;
   tracing?: boolean;
   includeExecutionData?: boolean;
+  /** Also write the handlers' diff against the originals, and list every file written on standard output. */
+  diff?: boolean;
   force: boolean;
   progress: boolean;
 }
 
-/**
- * Writes files into a folder: every target is checked first, so an existing file without `force` stops the run
- * before anything is written; each file is then written atomically.
- */
-export function writeOutputFiles(outDir: string, files: readonly GeneratedFile[], force: boolean): string[] {
-  const root = path.resolve(outDir);
-  const targets = files.map((file) => {
-    const target = path.resolve(root, ...file.path.split('/'));
-    if (path.relative(root, target).startsWith('..')) throw new UsageError(`refusing to write ${file.path} outside ${outDir}`);
-    return { target, contents: file.contents };
-  });
-  if (!force) {
-    const existing = targets.filter(({ target }) => existsSync(target));
-    if (existing.length > 0) {
-      throw new UsageError(`${existing.length} output file(s) already exist, e.g. ${path.relative(process.cwd(), existing[0]!.target)}`, 'pass --force to replace them, or choose another --out folder');
-    }
+/** Every ASL written must validate; one that does not is a bug in a generator, reported before anything is written. */
+async function checkDefinitions(files: readonly GeneratedFile[]): Promise<void> {
+  for (const file of files.filter((candidate) => candidate.path.endsWith('.asl.json'))) {
+    const validation = await validateAsl(JSON.parse(file.contents));
+    if (!validation.valid) throw new Error(`the generated ${file.path} is not valid ASL:\n  ${validation.errors.join('\n  ')}`);
   }
-  for (const { target, contents } of targets) writeFileAtomic(target, contents, { force });
-  return targets.map(({ target }) => target);
 }
 
 /** The analysed folder the plan points at, when it is still there. */
@@ -51,6 +41,8 @@ function getSourceRoot(planFile: string, sourceRoot: string): string | undefined
 
 /** `lambda2sfn generate --plan FILE --out DIR`: the ASL, the deployable for the repository's IaC, the IAM policy, DEPLOY.md. */
 export async function runGenerate(options: GenerateCommandOptions, streams: Streams): Promise<number> {
+  // Refused before the analysis, which may take a while: an output "folder" that is a file.
+  if (existsSync(options.out) && !statSync(options.out).isDirectory()) throw new UsageError(`${options.out} exists and is not a folder`, 'choose another output folder');
   const plan = readPlanFile(options.plan);
   const root = getSourceRoot(options.plan, plan.sourceRoot);
   let analysis;
@@ -66,8 +58,16 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
   if (!settings.iac) {
     throw new UsageError('cannot tell which infrastructure format the repository uses', `pass --iac ${IAC_TARGETS.join('|')}`);
   }
-  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, { ...(root ? { root } : {}), ...(analysis ? { graph: analysis.graph } : {}) });
-  const written = writeOutputFiles(options.out, files, options.force);
+  const files = await generateForDeployment(plan, { ...settings, iac: settings.iac }, {
+    planDir: path.dirname(path.resolve(options.plan)),
+    ...(root ? { root } : {}),
+    ...(analysis ? { graph: analysis.graph } : {}),
+    ...(options.diff ? { diff: true } : {}),
+  });
+  await checkDefinitions(files);
+  // write-output.ts checks every path, refuses links and existing files (without --force) before writing anything.
+  const written = writeOutputFiles(options.out, files, { force: options.force });
+  if (options.diff) for (const file of files) streams.stdout.write(`${path.join(options.out, ...file.path.split('/'))}\n`);
   streams.stderr.write(`lambda2sfn: wrote ${written.length} files to ${options.out} (${settings.iac}${options.iac ? '' : ', detected'}); see ${path.join(options.out, 'DEPLOY.md')}\n`);
   return EXIT.ok;
 }

@@ -111,7 +111,7 @@ export class SdkCallDetector {
     const kind = typeof op.edgeKind === 'function' ? op.edgeKind(reader) : op.edgeKind;
     if (kind === null) return undefined;
     const target = request ? this.readTarget(request, op.target) : undefined;
-    const payload = op.payload && request ? this.findProp(request, op.payload) : undefined;
+    const payload = op.payload && !op.payload.includes('[].') && request ? this.findProp(request, op.payload) : undefined;
     return {
       detector: detector.id,
       sdk: { service: detector.service, operation: op.method, sdkVersion },

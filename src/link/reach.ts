@@ -1,6 +1,6 @@
 import type { FileSummary, Sym } from '../types/summary.js';
 import { getOwn } from '../util/own.js';
-import { fnKey, type Env, type Evaluator, type Val } from './evaluate.js';
+import { fnKey, type Evaluator, type Val } from './evaluate.js';
 
 /** What a handler can run: functions (`file#id`) and files whose module-level code it loads. */
 export interface Reach {
@@ -14,6 +14,8 @@ export class ReachIndex {
   readonly children = new Map<string, string[]>();
   /** Functions defined inside a module-level binding's initialiser, by `file\0binding`. */
   readonly owned = new Map<string, string[]>();
+  /** What a reference leads to, by `file\0name\0scope`: the same for every handler, so worked out once. */
+  readonly refTargets = new Map<string, RefTargets>();
 
   constructor(
     readonly summaries: ReadonlyMap<string, FileSummary>,
@@ -27,6 +29,13 @@ export class ReachIndex {
       });
     }
   }
+}
+
+/** The functions, modules and module-level bindings a reference leads to. */
+interface RefTargets {
+  fns: string[];
+  modules: string[];
+  owners: [string, string][];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -72,9 +81,10 @@ export function computeReach(file: string, exportName: string, index: ReachIndex
   };
   const collect = (val: Val, depth: number) => collectFunctions(val, depth, evaluator, addFn, addModule);
   const followRef = (ref: Sym, refFile: string) => {
-    const env: Env = { file: refFile, bindings: null };
-    collect(evaluator.evaluate(ref, env), 0);
-    for (const [ownerFile, owner] of getOwners(ref, refFile, evaluator, 0)) addOwner(ownerFile, owner);
+    const targets = getRefTargets(ref, refFile, index);
+    for (const fn of targets.fns) addFn(fn);
+    for (const moduleFile of targets.modules) addModule(moduleFile);
+    for (const [ownerFile, owner] of targets.owners) addOwner(ownerFile, owner);
   };
 
   addModule(file);
@@ -94,6 +104,20 @@ export function computeReach(file: string, exportName: string, index: ReachIndex
     for (const child of index.children.get(key) ?? []) addFn(child);
   }
   return reach;
+}
+
+/** What a reference leads to, evaluated once per reference and remembered in the index. */
+function getRefTargets(ref: Sym, file: string, index: ReachIndex): RefTargets {
+  const key = ref.k === 'ref' ? `${file}\0${ref.name}\0${ref.scope}` : undefined;
+  const known = key === undefined ? undefined : index.refTargets.get(key);
+  if (known) return known;
+  const targets: RefTargets = { fns: [], modules: [], owners: [] };
+  const { evaluator } = index;
+  const val = evaluator.evaluate(ref, { file, bindings: null });
+  collectFunctions(val, 0, evaluator, (fn) => targets.fns.push(fn), (moduleFile) => targets.modules.push(moduleFile));
+  targets.owners = getOwners(ref, file, evaluator, 0);
+  if (key !== undefined) index.refTargets.set(key, targets);
+  return targets;
 }
 
 /** Functions a value refers to: itself, the members of an object or class, the arguments of a wrapping call. */

@@ -16,7 +16,9 @@ export type PatternPart =
   /** The running function's own name. */
   | { t: 'self' }
   /** Something the code does not fix: `why` says what, `param` when a caller could tell. */
-  | { t: 'wild'; why: string; param?: ParamRef };
+  | { t: 'wild'; why: string; param?: ParamRef }
+  /** The value of an SSM parameter read at run time (`GetParameterCommand({ Name })`): bound to what the IaC writes in it. */
+  | { t: 'ssm'; name: StringPattern };
 
 export interface StringPattern {
   parts: PatternPart[];
@@ -61,11 +63,27 @@ function toPatternsOfOne(val: Val, evaluator: Evaluator, depth: number): StringP
     case 'get': {
       const queueName = getQueueNameLookup(val, evaluator);
       if (queueName) return toStringPatterns(queueName, evaluator, depth + 1);
+      const parameterName = getParameterLookup(val, evaluator);
+      if (parameterName) return toParameterPatterns(parameterName, evaluator, depth);
       // `params.FunctionName` where `params` is a parameter: the callers pass the request.
       let root: NSym = s;
       while (root.k === 'get') root = root.obj;
       const param = root.k === 'param' ? { file: val.env.file, fn: root.fn, index: root.index } : undefined;
       return [{ parts: [{ t: 'wild', why: describe(s, val.env, evaluator), ...(param ? { param } : {}) }] }];
+    }
+    case 'call': {
+      const parameterName = getPowertoolsParameter(val, evaluator);
+      if (parameterName) return toParameterPatterns(parameterName, evaluator, depth);
+      return [wildPattern(describe(s, val.env, evaluator))];
+    }
+    case 'new': {
+      // `new URL(path, base)`: the base URL followed by the path (an absolute `path` wins, as URL does).
+      const ctor = evaluator.evaluate(s.callee, val.env);
+      if (ctor.s.k === 'global' && ctor.s.name === 'URL' && s.args.length > 0) {
+        const pieces = s.args.slice(0, 2).reverse().map((arg) => toStringPatterns(evaluator.evaluate(arg, val.env), evaluator, depth + 1));
+        return concatAll(pieces);
+      }
+      return [wildPattern(describe(s, val.env, evaluator))];
     }
     case 'nil':
       return [];
@@ -74,24 +92,57 @@ function toPatternsOfOne(val: Val, evaluator: Evaluator, depth: number): StringP
   }
 }
 
+/** An SSM parameter's value: one pattern per form its name can take. */
+function toParameterPatterns(name: Val, evaluator: Evaluator, depth: number): StringPattern[] {
+  return toStringPatterns(name, evaluator, depth + 1).map((pattern) => ({ parts: [{ t: 'ssm', name: pattern }] }));
+}
+
+/**
+ * `(await ssm.send(new GetParameterCommand({ Name }))).Parameter.Value` and the v2 form `ssm.getParameter({ Name })`:
+ * the parameter is named by `Name`.
+ */
+function getParameterLookup(val: Val, evaluator: Evaluator): Val | undefined {
+  const s = val.s;
+  if (s.k !== 'get' || s.prop !== 'Value' || s.obj.k !== 'get' || s.obj.prop !== 'Parameter' || s.obj.obj.k !== 'call') return undefined;
+  return getLookupField(s.obj.obj, val.env, evaluator, { method: 'getParameter', command: 'GetParameterCommand', field: 'Name' });
+}
+
+/** Powertools for AWS Lambda: `await getParameter('/app/queue-url')` from `@aws-lambda-powertools/parameters/ssm`. */
+function getPowertoolsParameter(val: Val, evaluator: Evaluator): Val | undefined {
+  const s = val.s;
+  if (s.k !== 'call' || s.args.length === 0) return undefined;
+  const callee = evaluator.evaluate(s.callee, val.env);
+  if (callee.s.k !== 'import' || callee.s.name !== 'getParameter' || !/^@aws-lambda-powertools\/parameters(\/ssm)?$/.test(callee.s.source)) return undefined;
+  return evaluator.evaluate(s.args[0], val.env);
+}
+
 /** `(await sqs.send(new GetQueueUrlCommand({ QueueName }))).QueueUrl` and the v2 form: the queue is named by QueueName. */
 function getQueueNameLookup(val: Val, evaluator: Evaluator): Val | undefined {
   const s = val.s;
   if (s.k !== 'get' || s.prop !== 'QueueUrl' || s.obj.k !== 'call') return undefined;
-  const call = s.obj;
+  return getLookupField(s.obj, val.env, evaluator, { method: 'getQueueUrl', command: 'GetQueueUrlCommand', field: 'QueueName' });
+}
+
+/** A field of the request of a lookup call, in its v2 form (`client.method(request)`) or v3 form (`client.send(new Command(request))`). */
+function getLookupField(
+  call: Sym & { k: 'call' },
+  env: Env,
+  evaluator: Evaluator,
+  lookup: { method: string; command: string; field: string },
+): Val | undefined {
   if (call.callee.k !== 'get' || call.args.length === 0) return undefined;
   let request: Val | undefined;
-  if (call.callee.prop === 'getQueueUrl') request = evaluator.evaluate(call.args[0], val.env);
+  if (call.callee.prop === lookup.method) request = evaluator.evaluate(call.args[0], env);
   else if (call.callee.prop === 'send') {
-    const command = evaluator.evaluate(call.args[0], val.env);
+    const command = evaluator.evaluate(call.args[0], env);
     if (command.s.k !== 'new' || !command.s.args[0]) return undefined;
     const ctor = evaluator.evaluate(command.s.callee, command.env);
-    if (ctor.s.k !== 'import' || ctor.s.name !== 'GetQueueUrlCommand') return undefined;
+    if (ctor.s.k !== 'import' || ctor.s.name !== lookup.command) return undefined;
     request = evaluator.evaluate(command.s.args[0], command.env);
   }
   if (!request) return undefined;
-  const name = evaluator.getProperty(request, 'QueueName', 0);
-  return name.s.k === 'nil' ? undefined : name;
+  const value = evaluator.getProperty(request, lookup.field, 0);
+  return value.s.k === 'nil' ? undefined : value;
 }
 
 /** Every concatenation of one pattern from each piece, in order (at most 16). */

@@ -50,7 +50,6 @@ export async function buildWorkflowPlan(input: WorkflowInput): Promise<WorkflowP
     path: [],
     partNames: new Map(),
   };
-  const type = await ask(ctx, getWorkflowTypeRequest(graph, chain, lines));
   const queryLanguage = await ask(ctx, {
     id: 'query-language',
     kind: 'query-language',
@@ -65,6 +64,8 @@ export async function buildWorkflowPlan(input: WorkflowInput): Promise<WorkflowP
   });
   const flow = await buildFunctionFlow(ctx, chain.entry, { mode: 'raw', input: '$' }, { tail: true });
   setOutput(ctx, flow.steps, flow.output, toPascalCase(chain.entry));
+  // Asked once the model is known: nested executions and distributed maps need a Standard workflow.
+  const type = await ask(ctx, getWorkflowTypeRequest(graph, chain, lines, getStandardOnlySteps(flow.steps)));
   checkModel(ctx, flow.steps, chain, type);
   const entryNode = index.getNode(chain.entry);
   return {
@@ -84,13 +85,22 @@ export async function buildWorkflowPlan(input: WorkflowInput): Promise<WorkflowP
   };
 }
 
-function getWorkflowTypeRequest(graph: Graph, chain: Chain, lines: SourceLines) {
+/** Steps an Express workflow cannot run: waits for a nested execution or a callback, distributed maps. */
+function getStandardOnlySteps(steps: Step[]): string[] {
+  const names: string[] = [];
+  forEachStep(steps, 'steps', (step) => {
+    if ((step.type === 'service' && step.integration !== 'request-response') || (step.type === 'map' && step.mode === 'distributed')) names.push(step.name);
+  });
+  return names;
+}
+
+function getWorkflowTypeRequest(graph: Graph, chain: Chain, lines: SourceLines, standardOnly: string[]) {
   const nodes = chain.functions.map((id) => graph.nodes.find((node) => node.id === id)).filter((node): node is GraphNode => node !== undefined);
   const budget = nodes.reduce((sum, node) => sum + (node.timeout ?? 6), 0);
   const entry = nodes.find((node) => node.id === chain.entry);
   const http = entry?.events?.find((event) => event.kind === 'http');
-  const waitsForMachine = graph.edges.some((edge) => chain.functions.includes(edge.from) && edge.kind === 'sfn-start' && edge.sdk?.operation === 'startSyncExecution');
-  const express = http !== undefined && budget <= EXPRESS_MAX_SECONDS && !waitsForMachine;
+  const answersHttp = http !== undefined || chain.triggers.includes('http');
+  const express = answersHttp && budget <= EXPRESS_MAX_SECONDS && standardOnly.length === 0;
   const evidence: Evidence[] = [];
   if (http) evidence.push(lines.getEvidence(http.location.file, http.location.line));
   if (entry?.location) evidence.push(lines.getEvidence(entry.location.file, entry.location.line));
@@ -105,9 +115,11 @@ function getWorkflowTypeRequest(graph: Graph, chain: Chain, lines: SourceLines) 
     ],
     reason: express
       ? `${chain.entry} answers an HTTP request and the chain's timeouts add up to ${budget} s: a synchronous Express workflow keeps the API answering`
-      : http
-        ? `the chain's timeouts add up to ${budget} s${waitsForMachine ? ' and it waits for another state machine' : ''}, beyond what an Express workflow allows`
-        : `nobody waits for ${chain.entry}'s answer (${chain.triggers.join(', ')}): Standard keeps a full history and runs each step once`,
+      : standardOnly.length > 0
+        ? `${standardOnly.join(', ')} need${standardOnly.length === 1 ? 's' : ''} a Standard workflow (nested executions and distributed maps do not run in Express)`
+        : answersHttp
+          ? `the chain's timeouts add up to ${budget} s, beyond the 5 minutes of an Express workflow`
+          : `nobody waits for ${chain.entry}'s answer (${chain.triggers.join(', ')}): Standard keeps a full history and runs each step once`,
     evidence,
   };
 }
@@ -155,6 +167,7 @@ function checkModel(ctx: FlowContext, steps: Step[], chain: Chain, type: string)
   if (type === 'EXPRESS') {
     forEachStep(steps, 'steps', (step) => {
       if (step.type === 'service' && step.integration !== 'request-response') addFinding(ctx, 'express-integration', 'error', `${step.name} waits for a nested execution, which an Express workflow cannot do: choose STANDARD`);
+      if (step.type === 'map' && step.mode === 'distributed') addFinding(ctx, 'express-integration', 'error', `${step.name} is a distributed Map, which an Express workflow cannot run: choose STANDARD`);
     });
   }
   for (const edge of ctx.index.graph.edges) {

@@ -24,7 +24,7 @@ export function groupCalls(calls: readonly GraphEdge[]): CallGroup[] {
   const compensations = calls.filter(isCompensation);
   const groups: CallGroup[] = [];
   for (const edge of calls.filter((call) => !isCompensation(call))) {
-    const fanOut = edge.annotations?.fanOuts?.[0];
+    const fanOut = edge.annotations?.fanOuts?.find((item) => !isRecordLoop(item));
     const last = groups.at(-1);
     if (fanOut?.kind === 'parallel' && last?.shape === 'parallel' && last.fanOut && isSameSite(last.fanOut, fanOut)) {
       last.edges.push(edge);
@@ -53,6 +53,15 @@ export function groupCalls(calls: readonly GraphEdge[]): CallGroup[] {
 export function getOrphanCompensations(calls: readonly GraphEdge[], groups: readonly CallGroup[]): GraphEdge[] {
   const placed = new Set(groups.flatMap((group) => group.compensations));
   return calls.filter((edge) => isCompensation(edge) && !placed.has(edge));
+}
+
+/**
+ * The loop of a queue or topic consumer over the records of its batch (`for (const record of event.Records)`): not a
+ * fan-out of the workflow. Once the queue is collapsed the function receives one message (the handlers generator
+ * unpacks the records), so the calls inside happen once per execution.
+ */
+function isRecordLoop(fanOut: FanOutAnnotation): boolean {
+  return fanOut.collectionPath === '$.Records' || /(^|\.)Records$/.test(fanOut.collection ?? '');
 }
 
 /** A call in a catch clause that handles the failure of other calls of the same function. */

@@ -78,9 +78,15 @@ export function registerResource(ctx: FlowContext, id: string, kind: WorkflowRes
   let placeholder = toPlaceholder(id, kind);
   for (let n = 2; taken.has(placeholder); n++) placeholder = `${toPlaceholder(id, kind)}${n}`;
   const node = ctx.index.getNode(id);
-  const resource: WorkflowResource = { id, kind, placeholder, attribute, actions: [...actions] };
-  if (node?.name !== undefined) resource.name = node.name;
-  if (node?.location) resource.declaredAt = ctx.lines.getEvidence(node.location.file, node.location.line);
+  const resource: WorkflowResource = {
+    id,
+    kind,
+    placeholder,
+    attribute,
+    ...(node?.name !== undefined ? { name: node.name } : {}),
+    actions: [...actions],
+    ...(node?.location ? { declaredAt: ctx.lines.getEvidence(node.location.file, node.location.line) } : {}),
+  };
   ctx.resources.set(id, resource);
   return resource;
 }

@@ -1,8 +1,9 @@
-import type { GraphEdge } from '../types/graph.js';
+import type { GraphEdge, GraphNode } from '../types/graph.js';
 import type { CatchRule, ChoiceStep, FunctionPart, ParallelStep, Step, StepInput, TaskStep } from '../types/plan.js';
 import { groupCalls, getOrphanCompensations, type CallGroup } from './call-groups.js';
 import { toChoiceCondition } from './choice-conditions.js';
 import { buildFanOutStep } from './fan-out.js';
+import { replaceForwarder } from './forwarder.js';
 import {
   addFinding,
   applyRetryAnnotations,
@@ -32,6 +33,8 @@ export async function buildFunctionFlow(ctx: FlowContext, functionId: string, cu
   }
   ctx.path.push(functionId);
   try {
+    const replaced = await replaceForwarder(ctx, functionId, cursor, options, (edge, next) => buildHopFlow(ctx, edge, next, { tail: true }));
+    if (replaced) return replaced;
     const calls = ctx.index.getCallsOf(functionId).filter((edge) => {
       if (edge.kind !== 'http') return true;
       addFinding(ctx, 'http-call', 'info', `${functionId} calls ${edge.to} over HTTP (${edge.file}:${edge.line}): the call stays in the code`, [getEdgeEvidence(ctx, edge)]);
@@ -58,13 +61,22 @@ async function buildWholeFlow(ctx: FlowContext, functionId: string, groups: Call
     function: functionId,
     input: toPathInput(cursor.input),
     result: getTaskResult(cursor.mode),
-    comment: `${functionId}${node?.handler ? ` (${node.handler.replace(/:[^:]*$/, '')})` : ''}${groups.length > 0 ? ', returning what it used to send on' : ''}`,
+    comment: `${functionId}${describeDeclaration(node)}${groups.length > 0 ? '; returns what it used to send on' : ''}`,
     evidence,
   });
   const output = getTaskOutput(cursor.mode);
   if (groups.length === 0) return { steps: [task], output };
   const handOn = await buildHandOnFlow(ctx, functionId, groups, { mode: cursor.mode, input: output }, options);
   return { steps: [task, ...handOn.steps], output: handOn.output };
+}
+
+/** `(handler src/x.ts, declared at serverless.yml:93)`: where a function's code and configuration are. */
+function describeDeclaration(node: GraphNode | undefined): string {
+  const parts = [
+    ...(node?.handler ? [`handler ${node.handler.replace(/:[^:]*$/, '')}`] : []),
+    ...(node?.location ? [`declared at ${node.location.file}:${node.location.line}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /**
@@ -308,7 +320,7 @@ async function addCompensation(ctx: FlowContext, builder: PartsBuilder, group: C
   let previous: GraphEdge | undefined;
   for (const compensation of group.compensations) {
     const part = previous === undefined ? addErrorPart(ctx, builder, failed, catchEvidence, compensation) : addPart(ctx, builder, { ...group, edges: [previous] }, [compensation], []);
-    steps.push(buildPartTask(ctx, builder, part, '$.event', false));
+    steps.push(buildPartTask(ctx, builder, part, '$.event', false), buildReturnedChoice(ctx, builder, part));
     const flow = await buildHopFlow(ctx, compensation, { mode: 'envelope', input: '$.payload' }, { tail: false });
     const first = flow.steps[0];
     if (first) {

@@ -4,6 +4,11 @@ import { addFinding, addRetryRules, ask, getEdgeEvidence, registerResource, type
 import { buildFunctionFlow } from './function-flow.js';
 import { toPascalCase } from './naming.js';
 
+/** A direct service call (send, publish, put, start) answers within seconds; past this, something is wrong. */
+const SERVICE_CALL_TIMEOUT = 30;
+/** An Express execution runs at most five minutes. */
+const EXPRESS_MAX_SECONDS = 300;
+
 /** Where a hop sits: `tail` when nothing follows it in its sequence, so its output may become the state. */
 export interface HopOptions {
   tail: boolean;
@@ -134,6 +139,7 @@ function buildSend(ctx: FlowContext, edge: GraphEdge | undefined, queue: GraphNo
     resource: queue.id,
     parameters: { QueueUrl: `\${${resource.placeholder}}`, 'MessageBody.$': cursor.input },
     result: { resultPath: null },
+    timeoutSeconds: SERVICE_CALL_TIMEOUT,
     retry: [],
     catch: [],
   };
@@ -214,6 +220,7 @@ function buildPublish(ctx: FlowContext, edge: GraphEdge, hub: GraphNode, cursor:
       ? { TopicArn: `\${${resource.placeholder}}`, 'Message.$': cursor.input }
       : { Entries: [{ EventBusName: `\${${resource.placeholder}}`, Source: edge.from, DetailType: toPascalCase(edge.from), 'Detail.$': cursor.input }] },
     result: { resultPath: null },
+    timeoutSeconds: SERVICE_CALL_TIMEOUT,
     retry: [],
     catch: [],
   };
@@ -238,6 +245,8 @@ function buildStartExecution(ctx: FlowContext, edge: GraphEdge, machine: GraphNo
         ? { resultSelector: { 'Payload.$': '$.Output' }, resultPath: '$', outputPath: '$.Payload' }
         : { resultSelector: { 'Payload.$': '$.Output' }, resultPath: '$.result' }
       : { resultPath: null },
+    // StartSyncExecution only runs Express machines, which end within 5 minutes; for others the time is unknown.
+    ...(waits ? (edge.sdk?.operation === 'startSyncExecution' ? { timeoutSeconds: EXPRESS_MAX_SECONDS } : {}) : { timeoutSeconds: SERVICE_CALL_TIMEOUT }),
     retry: [],
     catch: [],
   };

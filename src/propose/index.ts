@@ -4,10 +4,9 @@ import { PLAN_SCHEMA_VERSION } from '../types/plan.js';
 import { buildWorkflowPlan } from './build-workflow.js';
 import { createDecide, type DecisionSources } from './decide.js';
 import { toKebabCase } from './naming.js';
-import { rankChains } from './rank-chains.js';
+import { assessChains } from '../assess/assess-chains.js';
 import { createSourceLines } from './source-lines.js';
 
-export { rankChains, type ChainCandidate } from './rank-chains.js';
 
 export interface ProposeInput {
   graph: Graph;
@@ -34,12 +33,15 @@ export async function proposePlan(input: ProposeInput): Promise<ProposeResult> {
   const workflows: WorkflowPlan[] = [];
   const skipped: SkippedChain[] = [];
   const taken = new Set<string>();
-  for (const candidate of rankChains(input.graph)) {
-    const { chain } = candidate;
-    if (!input.entries.includes(chain.entry)) {
-      skipped.push({ entry: chain.entry, reason: `not chosen (${candidate.label}${candidate.reasons[0] ? `: ${candidate.reasons[0]}` : ''})`, evidence: [] });
-      continue;
-    }
+  for (const assessment of assessChains(input.graph)) {
+    const { chain } = assessment;
+    if (input.entries.includes(chain.entry)) continue;
+    const [first] = assessment.reasons;
+    skipped.push({
+      entry: chain.entry,
+      reason: `not chosen (${assessment.label}${first ? `: ${first.message}` : ''})`,
+      evidence: (first?.evidence ?? []).slice(0, 3).map((item) => lines.getEvidence(item.file, item.line)),
+    });
   }
   for (const entry of input.entries) {
     const chain = input.graph.chains.find((item) => item.entry === entry);

@@ -54,17 +54,18 @@ export function toRetryRules(retry: RetryAnnotation, evidence: Evidence): RetryT
   if (intervalNote) notes.push(intervalNote);
   const backoffRate = getBackoffRate(retry);
   if (retry.backoffRate === null && retry.delaysMs.length < 2) notes.push(`the delays of the retry at ${where} follow no single factor: backoff rate ${backoffRate} assumed`);
+  const capped = retry.maxDelayMs !== undefined && retry.maxDelayMs !== null;
   const rule: RetryRule = {
     errorEquals: retry.retried.length > 0 ? [...retry.retried] : ['States.ALL'],
     intervalSeconds,
     maxAttempts,
     backoffRate,
+    ...(capped ? { maxDelaySeconds: Math.max(1, Math.ceil(retry.maxDelayMs! / 1000)) } : {}),
+    ...(retry.jitter === 'full' || retry.jitter === 'partial' ? { jitterStrategy: 'FULL' as const } : {}),
     comment: describeRetry(retry, maxAttempts, intervalSeconds),
     evidence: [evidence],
   };
-  if (retry.maxDelayMs !== undefined && retry.maxDelayMs !== null) rule.maxDelaySeconds = Math.max(1, Math.ceil(retry.maxDelayMs / 1000));
   if (retry.maxDelayMs === null) notes.push(`the retry at ${where} caps its delay with a value that is not statically known: no MaxDelaySeconds`);
-  if (retry.jitter === 'full' || retry.jitter === 'partial') rule.jitterStrategy = 'FULL';
   if (retry.jitter === 'partial') notes.push(`the retry at ${where} adds part of the delay at random: Step Functions offers only full jitter`);
   const notRetried: RetryRule[] = retry.notRetried.length === 0 ? [] : [
     {
@@ -83,7 +84,7 @@ export function toRetryRules(retry: RetryAnnotation, evidence: Evidence): RetryT
 export function toIntervalSeconds(delayMs: number | null, where: string): { intervalSeconds: number; note?: string } {
   if (delayMs === null) return { intervalSeconds: 1, note: `the first delay of the retry at ${where} is not statically known: 1 s assumed` };
   const intervalSeconds = Math.max(1, Math.ceil(delayMs / 1000));
-  if (intervalSeconds * 1000 !== delayMs) return { intervalSeconds, note: `the retry at ${where} waited ${delayMs} ms first: rounded up to ${intervalSeconds} s, the shortest interval Step Functions allows` };
+  if (intervalSeconds * 1000 !== delayMs) return { intervalSeconds, note: `the retry at ${where} waited ${delayMs} ms first: rounded up to ${intervalSeconds} s, as Step Functions waits in whole seconds` };
   return { intervalSeconds };
 }
 

@@ -1,9 +1,5 @@
-import { DEFAULT_LIMITS } from '../types/analyzers.js';
+import { createSourceLineReader } from '../source-lines.js';
 import type { Evidence } from '../types/plan.js';
-import { createRootReader } from '../root-reader.js';
-
-/** Longest source text quoted in evidence; longer lines are cut with an ellipsis. */
-const MAX_TEXT = 160;
 
 /** Looks up source lines for evidence: `{ file, line, text }` with the line's text, trimmed. */
 export interface SourceLines {
@@ -12,14 +8,9 @@ export interface SourceLines {
   getText(file: string, line: number): string;
 }
 
-/** Reads files inside `root` only (read-only, once each); a line that cannot be read gives an empty text. */
+/** Reads files inside `root` only (read-only, once each); without a root, or for a line that cannot be read, the text is ''. */
 export function createSourceLines(root: string | undefined): SourceLines {
-  const reader = root === undefined ? undefined : createRootReader(root, DEFAULT_LIMITS.maxFileBytes);
-  const cache = new Map<string, string[] | undefined>();
-  const getText = (file: string, line: number): string => {
-    if (!cache.has(file)) cache.set(file, reader?.readText(file)?.split(/\r?\n/));
-    const text = cache.get(file)?.[line - 1]?.trim() ?? '';
-    return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
-  };
+  const read = root === undefined ? undefined : createSourceLineReader(root);
+  const getText = (file: string, line: number): string => read?.(file, line) ?? '';
   return { getText, getEvidence: (file, line) => ({ file, line, text: getText(file, line) }) };
 }

@@ -1,7 +1,7 @@
 import type { SdkDetector } from '../types/analyzers.js';
 import type { Diagnostic, SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
-import type { FunctionDef, Inventory } from '../types/inventory.js';
+import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
 import { buildCallerIndex, type CallSite } from '../link/callers.js';
 import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
@@ -11,7 +11,7 @@ import type { ModuleResolver } from '../link/module-resolver.js';
 import { ReachIndex, computeReach } from '../link/reach.js';
 import { concatAll, toStringPatterns, type ParamRef, type StringPattern } from '../link/string-pattern.js';
 import type { HttpClientDetector } from '../types/analyzers.js';
-import { bindEnvironment } from './bind-environment.js';
+import { bindEnvironment, type BoundPattern } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
 import { RouteIndex } from './resolve-http.js';
 import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
@@ -66,6 +66,7 @@ export function resolveCalls(
   const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
   const targets = new TargetIndex(inventory);
   const routes = new RouteIndex(inventory);
+  const parameters = inventory.parameters;
   const owners = getOwnersIndex(summaries, inventory, evaluator);
   let callers: Map<string, CallSite[]> | undefined;
   const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
@@ -89,8 +90,8 @@ export function resolveCalls(
         for (const lambdaId of lambdas) {
           const fn = functionsById.get(lambdaId)!;
           const before = out.edges.length;
-          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, targets, evaluator, out);
-          else resolveHttpForFunction({ ...expansion, match }, fn, routes, evaluator, out);
+          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, { targets, parameters }, evaluator, out);
+          else resolveHttpForFunction({ ...expansion, match }, fn, { routes, parameters }, evaluator, out);
           for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
         }
       }
@@ -224,7 +225,14 @@ function toExpansion(sdkSite: CallSite, match: CallMatch, chain: ChainLink[]): E
 
 function findParam(patterns: StringPattern[]): ParamRef | undefined {
   for (const pattern of patterns) {
-    for (const part of pattern.parts) if (part.t === 'wild' && part.param) return part.param;
+    for (const part of pattern.parts) {
+      if (part.t === 'wild' && part.param) return part.param;
+      // `readParameter(name)`: a wrapper whose callers name the SSM parameter.
+      if (part.t === 'ssm') {
+        const inner = findParam([part.name]);
+        if (inner) return inner;
+      }
+    }
   }
   return undefined;
 }
@@ -247,7 +255,13 @@ function toLocation(site: CallSite): SourceLocation {
  * An HTTP call of function `fn`: its URL bound to the function's environment, then to the function serving the
  * route of an API of the IaC (an `http` edge), to an external endpoint, or left unresolved with the reason.
  */
-function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch }, fn: FunctionDef, routes: RouteIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+function resolveHttpForFunction(
+  expansion: Expansion & { match: HttpCallMatch },
+  fn: FunctionDef,
+  { routes, parameters }: { routes: RouteIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = { from: fn.id, kind: 'http' as const, file: site.file, line: site.call.line, column: site.call.column, target: expansion.targetText };
   const unresolved = (reason: string) => out.unresolved.push({ from: fn.id, kind: 'http', file: site.file, line: site.call.line, target: base.target, reason });
@@ -256,39 +270,35 @@ function resolveHttpForFunction(expansion: Expansion & { match: HttpCallMatch },
     return;
   }
   const patterns = concatAll(match.url.map((val) => toStringPatterns(val, evaluator)));
-  const missing: string[] = [];
-  let resolvedAny = false;
-  for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
-    if ('missing' in bound) {
-      missing.push(bound.missing);
-      continue;
-    }
+  const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
+  forEachBound(patterns, fn, parameters, unresolved, (pattern, bound) => {
     const result = routes.match(bound, match.method);
     if (!result.ok) {
       const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
       unresolved(param && param.t === 'wild' ? `the URL is ${param.why}, and no call passing it was found` : result.reason);
-      continue;
+      return false;
     }
-    resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
-    const details = (method: string | undefined, path?: string) => ({ client: match.client, ...(method ? { method } : {}), ...(path ? { path } : {}) });
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:http:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external });
       out.edges.push(withOptional({ ...base, to: id, resolution, details: details(match.method) }, via, false, false));
-      continue;
+      return true;
     }
     for (const target of result.targets) {
       out.edges.push(withOptional({ ...base, to: target.to, resolution, details: details(target.method, target.path) }, via, false, target.to === fn.id));
     }
-  }
-  if (!resolvedAny) {
-    for (const name of new Set(missing)) unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
-  }
+    return true;
+  });
 }
 
-function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: FunctionDef, targets: TargetIndex, evaluator: Evaluator, out: ResolvedCalls): void {
+function resolveForFunction(
+  expansion: Expansion & { match: SdkCallMatch },
+  fn: FunctionDef,
+  { targets, parameters }: { targets: TargetIndex; parameters: readonly ParameterDef[] },
+  evaluator: Evaluator,
+  out: ResolvedCalls,
+): void {
   const { site, match, via } = expansion;
   const base = {
     from: fn.id,
@@ -311,43 +321,54 @@ function resolveForFunction(expansion: Expansion & { match: SdkCallMatch }, fn: 
     unresolved('the request has no target');
     return;
   }
-  // An unset variable with a default (`process.env.X ?? 'name'`) is not a problem when another alternative resolves.
-  const missing: string[] = [];
-  let resolvedAny = false;
-  for (const pattern of patterns) {
-    const bound = bindEnvironment(pattern, fn);
-    if ('missing' in bound) {
-      missing.push(bound.missing);
-      continue;
-    }
+  forEachBound(patterns, fn, parameters, unresolved, (pattern, bound) => {
     const param = pattern.parts.find((part) => part.t === 'wild' && part.param);
     const result = targets.match(bound, match.sdk.service, fn.id);
     if (!result.ok) {
       unresolved(param && param.t === 'wild' ? `the target is ${param.why}, and no call passing it was found` : result.reason);
-      continue;
+      return false;
     }
-    resolvedAny = true;
-    const resolution = getResolution(bound.envNames.length > 0, pattern, expansion.targetText);
+    const resolution = getResolution(bound, pattern, expansion.targetText);
     if ('external' in result) {
       const id = `external:${match.sdk.service}:${result.external}`;
       out.externals.push({ id, kind: 'external', name: result.external, service: match.sdk.service });
       out.edges.push(withOptional({ ...base, to: id, resolution }, via, false, false));
-      continue;
+      return true;
     }
     for (const to of result.targets) {
       out.edges.push(withOptional({ ...base, to, resolution: result.dynamic ? 'pattern' : resolution }, via, result.dynamic, to === fn.id && match.sdk.service === 'lambda'));
     }
-  }
-  if (!resolvedAny) {
-    for (const name of new Set(missing)) {
-      unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
-    }
-  }
+    return true;
+  });
 }
 
-/** How the target was bound: through the environment, the function's own name, or a literal written at the call or in a constant. */
-function getResolution(viaEnvironment: boolean, pattern: StringPattern, text: string): Resolution {
-  if (viaEnvironment) return 'environment';
+/**
+ * Each pattern a target may be, bound to function `fn`'s environment and handed to `resolve` (true: it resolved).
+ * An unset variable with a default (`process.env.X ?? 'name'`) is not a problem when another alternative resolves;
+ * when none does, each unset variable is reported.
+ */
+function forEachBound(
+  patterns: readonly StringPattern[],
+  fn: FunctionDef,
+  parameters: readonly ParameterDef[],
+  unresolved: (reason: string) => void,
+  resolve: (pattern: StringPattern, bound: BoundPattern) => boolean,
+): void {
+  const missing: string[] = [];
+  let resolvedAny = false;
+  for (const pattern of patterns) {
+    const bound = bindEnvironment(pattern, fn, parameters);
+    if ('missing' in bound) missing.push(bound.missing);
+    else if (resolve(pattern, bound)) resolvedAny = true;
+  }
+  if (resolvedAny) return;
+  for (const name of new Set(missing)) unresolved(`process.env.${name} is not set for function ${fn.id} (${fn.location.file}:${fn.location.line})`);
+}
+
+/** How the target was bound: an SSM parameter, the environment, the function's own name, or a literal written at the call or in a constant. */
+function getResolution(bound: BoundPattern, pattern: StringPattern, text: string): Resolution {
+  if (bound.parameters) return 'parameter';
+  if (bound.envNames.length > 0) return 'environment';
   if (pattern.parts.some((part) => part.t === 'self')) return 'self';
   return /^(['"`]).*\1$/.test(text) && !text.includes('${') ? 'literal' : 'constant';
 }

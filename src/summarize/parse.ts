@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { ParserPlugin, parse as babelParse } from '@babel/parser';
 import type { File } from '@babel/types';
 import type { Diagnostic } from '../types/diagnostics.js';
+import { getBracketNesting } from '../util/bracket-nesting.js';
 
 /**
  * @babel/parser is CommonJS: required, not imported, because importing it from ESM makes Node scan its 500 kB
@@ -121,19 +122,5 @@ function toParseDiagnostic(file: string, error: unknown, text: string): Diagnost
  * before it can say where it was; brackets inside strings and comments only shift the guess.
  */
 function getDeepestBracketLine(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let line = 1;
-  let maxLine = 1;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (char === 10) line++;
-    else if (char === 40 || char === 91 || char === 123) {
-      if (++depth > max) {
-        max = depth;
-        maxLine = line;
-      }
-    } else if ((char === 41 || char === 93 || char === 125) && depth > 0) depth--;
-  }
-  return maxLine;
+  return getBracketNesting(text).line;
 }

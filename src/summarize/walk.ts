@@ -95,15 +95,16 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     }
     const node = frame.node;
     if (TYPE_ONLY.has(node.type)) continue;
-    pending.length = 0;
     const exits = pending;
     const skipChildren = enterNode(frame, state, exits);
     const own = byType.get(node.type);
     const byParent = frame.up ? byParentType.get(frame.up.node.type) : undefined;
     if (own) enterCollectors(own, frame, state, exits);
-    if (byParent) enterCollectors(byParent, frame, state, exits);
+    // A collector named for both the node's type and its parent's is called once.
+    if (byParent) enterCollectors(own ? byParent.filter((c) => !own.includes(c)) : byParent, frame, state, exits);
     if (exits.length > 0) {
       const taken = exits.slice();
+      exits.length = 0;
       stack.push({
         node,
         up: frame.up,
@@ -224,6 +225,9 @@ function enterNode(frame: WalkEntry, state: SummaryState, exits: (() => void)[])
     case 'CallExpression':
     case 'OptionalCallExpression':
       enterCall(frame, state);
+      return false;
+    case 'NewExpression':
+      enterNew(frame, state);
       return false;
     case 'ImportExpression':
       if (node.source.type === 'StringLiteral') {
@@ -514,10 +518,14 @@ function enterCall(frame: WalkEntry, state: SummaryState): void {
     return;
   }
   if (state.calls.length >= 20_000 || isGlobalCall(callee, state)) return;
-  const args = node.arguments.slice(0, 8);
+  addCall(frame, node, toSym(callee, state), state);
+}
+
+/** Record a call (or a constructor call) with its arguments and context. */
+function addCall(frame: WalkEntry, node: Node & { arguments: Node[] }, callee: Sym, state: SummaryState): void {
   const call: CallRecord = {
-    callee: toSym(callee, state),
-    args: args.map((arg) => toSym(arg, state)),
+    callee,
+    args: node.arguments.slice(0, 8).map((arg) => toSym(arg, state)),
     argText: [],
     fn: state.fn,
     line: node.loc?.start.line ?? 0,
@@ -531,18 +539,50 @@ function enterCall(frame: WalkEntry, state: SummaryState): void {
   state.callNodes.set(call, node);
 }
 
+/**
+ * `new Publisher(sqs, process.env.QUEUE_URL)` of a class of the project: recorded as a call of its constructor
+ * (`Publisher.constructor(...)`), so that a target injected through a constructor parameter and kept in a field
+ * (`this.queueUrl`) is followed to the code that creates the instance. SDK clients and commands, and globals, are not.
+ */
+function enterNew(frame: WalkEntry, state: SummaryState): void {
+  const node = frame.node as Node & { type: 'NewExpression' };
+  const callee = node.callee;
+  if (callee.type !== 'Identifier' || state.calls.length >= 20_000) return;
+  const found = state.lookup(callee.name, state.scope);
+  if (!found) return;
+  const value = found.value;
+  if (value.k === 'import' && /^(@aws-sdk\/|aws-sdk|node:)/.test(value.source)) return;
+  if (value.k !== 'obj' && value.k !== 'import') return;
+  addCall(frame, node, { k: 'get', obj: toSym(callee, state), prop: 'constructor' }, state);
+}
+
 /** A call whose value is dropped (`await send(x);`) versus one whose result flows somewhere. */
 function isResultUsed(frame: WalkEntry): boolean {
   let up = frame.up;
   let key = frame.key;
-  while (up && (up.node.type === 'AwaitExpression' || up.node.type === 'ParenthesizedExpression' || up.node.type === 'TSNonNullExpression')) {
-    key = up.key;
-    up = up.up;
+  let node = frame.node;
+  for (;;) {
+    if (up && (up.node.type === 'AwaitExpression' || up.node.type === 'ParenthesizedExpression' || up.node.type === 'TSNonNullExpression')) {
+      key = up.key;
+      node = up.node;
+      up = up.up;
+      continue;
+    }
+    // SDK v2: `lambda.invoke(params).promise()` hands on the same result.
+    const member = up?.node;
+    const call = up?.up;
+    if (member?.type === 'MemberExpression' && !member.computed && member.property.type === 'Identifier' && member.property.name === 'promise' && call?.node.type === 'CallExpression' && up?.key === 'callee') {
+      key = call.key;
+      node = call.node;
+      up = call.up;
+      continue;
+    }
+    break;
   }
   if (!up) return false;
   if (up.node.type === 'ExpressionStatement') return false;
   if (up.node.type === 'UnaryExpression' && up.node.operator === 'void') return false;
-  if (up.node.type === 'SequenceExpression') return key === 'expressions' && up.node.expressions[up.node.expressions.length - 1] === frame.node;
+  if (up.node.type === 'SequenceExpression') return key === 'expressions' && up.node.expressions[up.node.expressions.length - 1] === node;
   return true;
 }
 

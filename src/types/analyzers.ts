@@ -80,7 +80,7 @@ export interface SdkOperationSpec {
   target: string;
   /** The target when the request leaves it out (EventBridge's `default` bus). */
   defaultTarget?: string;
-  /** The request property holding the payload, for messages and size estimates. */
+  /** The request property holding the payload (`Entries[].Detail`: the first entry's), for the payload annotation. */
   payload?: string;
   /** The edge this call makes; a function when it depends on the request (`InvocationType: 'Event'`); null: no edge (a dry run). */
   edgeKind: EdgeKind | ((request: RequestReader) => EdgeKind | null);

@@ -22,8 +22,6 @@ export interface GeneratorOptions {
   report?: Omit<Partial<ReportInput>, 'graph' | 'plan'>;
   /** How the deployables are written (format, logging, tracing, triggers); the IaC and IAM generators need it. */
   deploy?: DeploySettings;
-  /** What the generators that ran before this one wrote (the serverless generator inlines the ASL it finds there). */
-  files?: readonly GeneratedFile[];
 }
 
 /** One output format: a pure function of the plan (generators/index.ts lists them all). */
@@ -31,5 +29,7 @@ export interface Generator {
   /** Also the name used on the command line (`--only asl`). */
   id: string;
   description: string;
+  /** `output` (default): runs first. `review`: runs after the outputs were checked (the report). */
+  stage?: 'output' | 'review';
   generate(plan: Plan, options: GeneratorOptions): GeneratedFile[] | Promise<GeneratedFile[]>;
 }

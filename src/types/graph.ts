@@ -49,8 +49,8 @@ export type EdgeKind =
   /** A queue's redrive to its dead-letter queue. */
   | 'dead-letter';
 
-/** How a code target was bound to its node. */
-export type Resolution = 'literal' | 'constant' | 'environment' | 'pattern' | 'self' | 'iac';
+/** How a code target was bound to its node (`parameter`: through an SSM parameter the IaC writes, read at run time). */
+export type Resolution = 'literal' | 'constant' | 'environment' | 'pattern' | 'self' | 'iac' | 'parameter';
 
 export interface SdkCallInfo {
   service: AwsService;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/run-cli.js';
 
 /**
- * Every exit code of the README's table, for every command (`analyze`, `report`, plus the program's own help and
+ * Every exit code of the README's table, for every command (`analyze`, `report`, `generate`, plus the program's own help and
  * version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
  */
 
@@ -44,6 +44,9 @@ const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] =
   { name: 'report without --out', args: ['report', CLEAN], code: 2, stderr: /--out <dir>/ },
   { name: 'report over an existing report, no --force', args: ['report', CLEAN, '--out', reportDir], code: 2, stderr: /already exists/ },
   { name: 'report folder cannot be made', args: ['report', CLEAN, '--out', path.join(aFile, 'report'), '--format', 'md', '--no-progress'], code: 3, stderr: /could not write/ },
+  { name: 'generate without a plan', args: ['generate', '--out', dir], code: 2, stderr: /required option '--plan <file>'/ },
+  { name: 'generate from a missing plan', args: ['generate', '--plan', path.join(dir, 'nope.yaml'), '--out', dir], code: 2, stderr: /cannot read the plan/ },
+  { name: 'generate into a file', args: ['generate', '--plan', 'fixtures/generators/sam/orders/plan.yaml', '--out', aFile, '--iac', 'sam'], code: 2, stderr: /not a folder/ },
 ];
 
 describe('exit codes', () => {

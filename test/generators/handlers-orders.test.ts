@@ -4,7 +4,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { handlers, refactorHandlers } from '../../generators/handlers.js';
-import { compareWithGolden } from '../helpers/golden.js';
+import { expectTree } from '../helpers/golden-tree.js';
 import { buildSamplePlan } from '../helpers/sample-plan.js';
 import { typeCheck } from '../helpers/type-check.js';
 
@@ -50,7 +50,7 @@ describe('handlers: the bundled example with the sample plan', () => {
       'handlers/README.md',
       'handlers/handlers.diff',
     ]);
-    expect(compareWithGolden(path.join(REPO, 'fixtures/generators/handlers/orders-sample-plan/expected'), files)).toEqual({ missing: [], extra: [], different: [] });
+    expectTree(files, path.join(REPO, 'fixtures/generators/handlers/orders-sample-plan/expected'));
   });
 
   it('keeps no handler as it was: every transformation on the example is safe', () => {
@@ -88,5 +88,35 @@ describe('handlers: the bundled example with the sample plan', () => {
 
   it('never touches the original sources', () => {
     expect(hashTree(APP)).toBe(before);
+  });
+});
+
+describe('handlers: the bundled example with the plan lambda2sfn propose writes', async () => {
+  const { analyze } = await import('../../src/pipeline.js');
+  const { proposePlan } = await import('../../src/propose/index.js');
+  const { graph } = await analyze(APP, {});
+  const { plan } = await proposePlan({ graph, root: APP, sourceRoot: '.', toolVersion: '0.1.0', entries: graph.chains.map((chain) => chain.entry), sources: { flags: new Map() } });
+  const result = refactorHandlers(plan, { root: APP });
+  const files = await handlers.generate(plan, { root: APP });
+
+  it('refactors each handler, or keeps it with a marker at the line and lists it', () => {
+    expect(result.files.length).toBeGreaterThan(0);
+    const readme = files.find((file) => file.path === 'handlers/README.md')!.contents;
+    for (const file of result.files) {
+      const written = files.find((candidate) => candidate.path === `handlers/${file.file}`)!.contents;
+      if (file.kept) {
+        expect(file.problems.length, file.file).toBeGreaterThan(0);
+        for (const problem of file.problems) expect(written.split('\n')[problem.line - 1], file.file).toContain('// lambda2sfn: kept — ');
+        expect(readme).toContain(`\`handlers/${file.file}\` (${file.functions.join(', ')}): **kept as it was**`);
+      } else {
+        expect(written).not.toMatch(/@aws-sdk\/client-(lambda|sqs|sns)'|\bRecords\b/);
+      }
+    }
+  });
+
+  it('type-checks every handler it wrote', () => {
+    const overlay = Object.fromEntries(files.filter((file) => file.path.endsWith('.ts')).map((file) => [file.path.replace(/^handlers\//, ''), file.contents]));
+    const libs = readdirSync(path.join(APP, 'src/lib')).map((name) => `src/lib/${name}`);
+    expect(typeCheck({ root: APP, files: [...Object.keys(overlay), ...libs], overlay })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getGeneratorsFor } from '../../generators/index.js';
+import { IAC_GENERATOR_IDS, getGeneratorsFor } from '../../generators/index.js';
 import { buildDeploySettings, type DeployFlags } from '../../src/deploy-context.js';
 import { runGenerators } from '../../src/generate.js';
 import { analyze } from '../../src/pipeline.js';
@@ -57,11 +57,12 @@ export async function runCase(id: string, name: string, iac: IacTarget): Promise
   const root = path.resolve(dir, plan.sourceRoot);
   const analysis = existsSync(root) ? await analyseOnce(root) : undefined;
   const settings = { ...buildDeploySettings(plan, { ...flags, iac: flags.iac ?? iac }, analysis), iac: flags.iac ?? iac };
-  const generators = getGeneratorsFor(settings.iac);
+  // The definitions, the policies and the deployable: what the deployable's checks read.
+  const generators = getGeneratorsFor(settings.iac).filter((generator) => ['asl', 'iam-policy', IAC_GENERATOR_IDS[settings.iac]].includes(generator.id));
   const index = generators.findIndex((generator) => generator.id === id);
   if (index < 0) throw new Error(`generator ${id} does not run for --iac ${settings.iac}`);
   const before = await runGenerators(plan, generators.slice(0, index), { deploy: settings });
-  const own = await generators[index]!.generate(plan, { deploy: settings, files: before });
+  const own = await generators[index]!.generate(plan, { deploy: settings });
   const after = await runGenerators(plan, generators.slice(index + 1), { deploy: settings });
   return { id, name, dir, plan, settings, own, all: [...before, ...own, ...after] };
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
+/** Parsed declaration files of TypeScript's libs and @types, shared by every check of the run (parsing them is most of the time). */
+const LIB_CACHE = new Map<string, ts.SourceFile>();
 
 /** Modules the example apps import that lambda2sfn does not install: any import of them type-checks as `any`. */
 const AMBIENT = `declare module '@aws-sdk/*';\ndeclare module 'aws-sdk';\ndeclare module 'aws-sdk/*';\ndeclare module 'p-retry';\ndeclare module 'async-retry';\n`;
@@ -43,7 +45,13 @@ export function typeCheck(input: TypeCheckInput): string[] {
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (file, language, onError) => {
     const text = overlay.get(path.resolve(file));
-    return text !== undefined ? ts.createSourceFile(file, text, language) : getSourceFile(file, language, onError);
+    if (text !== undefined) return ts.createSourceFile(file, text, language);
+    if (!file.includes('node_modules')) return getSourceFile(file, language, onError);
+    const cached = LIB_CACHE.get(file);
+    if (cached) return cached;
+    const parsed = getSourceFile(file, language, onError);
+    if (parsed) LIB_CACHE.set(file, parsed);
+    return parsed;
   };
   const program = ts.createProgram([...input.files.map((file) => path.resolve(root, file)), ambient], options, host);
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {

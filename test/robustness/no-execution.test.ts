@@ -125,6 +125,8 @@ describe('no execution of analysed code', () => {
     const graph = JSON.parse(result.stdout) as Graph;
     expect(graph.edges).toContainEqual(expect.objectContaining({ from: 'start', to: 'finish', kind: 'invoke-sync', file: 'src/start.js', line: 12 }));
     expect(graph.nodes.map((node) => node.id)).toContain('tf_worker');
+    // The CDK app was read statically: its function is in the graph although nothing ran it.
+    expect(graph.nodes).toContainEqual(expect.objectContaining({ id: 'CdkWorker', kind: 'function', format: 'cdk', handler: 'cdk/src/worker.js:handler' }));
     expect(graph.diagnostics).toContainEqual(expect.objectContaining({ code: 'serverless-js-not-read' }));
   });
 

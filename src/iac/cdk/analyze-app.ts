@@ -27,6 +27,7 @@ export function analyzeCdkProject(inputs: readonly IacInput[]): IacResult {
   const files = new SourceFiles(
     inputs.filter((input) => posix.basename(input.file) !== 'cdk.json'),
     root,
+    inputs[0].limits.maxDepth,
   );
   const library = new CdkLibrary(createSettings(configs, root));
   const evaluator = new Evaluator(files, library);

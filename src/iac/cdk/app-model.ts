@@ -127,10 +127,18 @@ export class AppModel {
       ...this.parameters.map((r) => r.c),
     ];
     const { ids, duplicates } = assignIds(entities);
-    const diagnostics: Diagnostic[] = [...duplicates].map((c) => ({
+    // One report per path, however many times it was made again (a loop with a constant id).
+    const copies = new Map<string, { c: CdkConstruct; count: number }>();
+    for (const c of duplicates) {
+      const key = c.path.join('/');
+      const entry = copies.get(key);
+      if (entry) entry.count++;
+      else copies.set(key, { c, count: 1 });
+    }
+    const diagnostics: Diagnostic[] = [...copies].map(([path, { c, count }]) => ({
       code: 'cdk-duplicate-id',
       severity: 'info' as const,
-      message: `construct id ${c.path.join('/')} is created twice (both branches of a condition decided at deploy time?); the first one is kept`,
+      message: `construct id ${path} is created ${count === 1 ? 'twice' : `${count + 1} times`} (both branches of a condition decided at deploy time?); the first one is kept`,
       file: c.location.file,
       line: c.location.line,
     }));

@@ -54,8 +54,9 @@ export function callStringMethod(value: Value & { t: 'str' }, method: string, ar
 }
 
 /** Array methods: the loops and transformations CDK apps write over lists of names. */
-export function callArrayMethod(value: Value & { t: 'arr' }, method: string, args: Value[], invoke: Invoke): Value | undefined {
-  const items = value.items;
+export function callArrayMethod(value: Value & { t: 'arr' }, method: string, args: Value[], invoke: Invoke, maxItems = Number.POSITIVE_INFINITY): Value | undefined {
+  // Callbacks run for the first `maxItems` items only (a generated list of thousands is not architecture).
+  const items = ['forEach', 'map', 'flatMap', 'filter', 'find'].includes(method) ? value.items.slice(0, maxItems) : value.items;
   const callback = args[0];
   const each = (item: Value, index: number) => invoke(callback, [item, { t: 'num', v: index }, value]);
   switch (method) {

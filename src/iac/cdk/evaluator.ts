@@ -2,11 +2,14 @@ import { posix } from 'node:path';
 import {
   Node,
   SyntaxKind,
+  ts,
   type ArrayBindingPattern,
   type BinaryExpression,
   type CallExpression,
   type ClassDeclaration,
   type ClassExpression,
+  type ExportDeclaration,
+  type ImportDeclaration,
   type Expression,
   type ForInStatement,
   type ForOfStatement,
@@ -76,10 +79,14 @@ interface ModuleRecord {
 
 const MAX_STEPS = 400_000;
 const MAX_CALL_DEPTH = 64;
-const MAX_LOOP_ITERATIONS = 5_000;
+/** Iterations of one loop (or items of one `forEach`/`map`) read; more would be generated resources, not architecture. */
+export const MAX_LOOP_ITERATIONS = 1_000;
 const GLOBALS = new Set(['process', 'JSON', 'Object', 'Math', 'console', 'String', 'Number', 'Boolean', 'Array', 'Date', 'Promise', 'Symbol', 'Error']);
 
 class BudgetExceeded extends Error {}
+
+/** Array methods that call their callback once per item. */
+const ARRAY_LOOPS = new Set(['forEach', 'map', 'flatMap', 'filter', 'find']);
 
 /**
  * A small symbolic interpreter for the JavaScript a CDK app is written in: module imports across the app's files,
@@ -149,7 +156,9 @@ export class Evaluator {
 
   private bindImports(record: ModuleRecord, sourceFile: SourceFile): void {
     for (const declaration of sourceFile.getImportDeclarations()) {
-      const specifier = declaration.getModuleSpecifierValue();
+      // A damaged import (`import x from ;`) has no string to follow.
+      const specifier = getSpecifierText(declaration);
+      if (specifier === undefined) continue;
       const defaultImport = declaration.getDefaultImport();
       const namespaceImport = declaration.getNamespaceImport();
       if (defaultImport) record.scope.declareLazy(defaultImport.getText(), () => this.importMember(record.file, specifier, 'default'));
@@ -182,7 +191,7 @@ export class Evaluator {
         if (name) record.exports.set(statement.isDefaultExport() ? 'default' : name, local(name));
         if (name && statement.isDefaultExport()) record.exports.set(name, local(name));
       } else if (Node.isExportDeclaration(statement)) {
-        const specifier = statement.getModuleSpecifierValue();
+        const specifier = getSpecifierText(statement);
         const namespace = statement.getNamespaceExport();
         if (specifier !== undefined && !statement.hasNamedExports() && !namespace) {
           const target = this.files.resolveImport(record.file, specifier);
@@ -274,7 +283,8 @@ export class Evaluator {
         completion = this.execStatement(statement, scope);
       } catch (error) {
         if (error instanceof BudgetExceeded) throw error;
-        this.report('iac-internal-error', 'error', `cdk: ${String(error)}`, statement);
+        if (error instanceof RangeError) this.report('cdk-too-deep', 'warning', 'this statement nests or recurses too deeply to read; it is skipped', statement);
+        else this.report('iac-internal-error', 'error', `cdk: ${String(error)}`, statement);
         continue;
       }
       if (completion.type !== 'normal') return topLevel ? NORMAL : completion;
@@ -373,6 +383,7 @@ export class Evaluator {
       return NORMAL;
     }
     const initializer = statement.getInitializer();
+    if (items.length > MAX_LOOP_ITERATIONS) this.reportLongLoop(statement);
     for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
       const inner = new Scope(scope, scope.file);
       if (Node.isVariableDeclarationList(initializer)) {
@@ -398,7 +409,11 @@ export class Evaluator {
       const condition = statement.getCondition();
       const verdict = condition ? getTruthiness(this.evaluate(condition, loopScope)) : true;
       if (verdict === false) break;
-      if (verdict === undefined || iteration >= MAX_LOOP_ITERATIONS) {
+      if (iteration >= MAX_LOOP_ITERATIONS) {
+        this.reportLongLoop(statement);
+        break;
+      }
+      if (verdict === undefined) {
         this.report('cdk-unresolved', 'info', 'the bounds of this for loop are not known statically: its body is not followed', statement);
         break;
       }
@@ -851,7 +866,8 @@ export class Evaluator {
       case 'str':
         return callStringMethod(receiver, name, args()) ?? toUnknown(node.getText());
       case 'arr':
-        return callArrayMethod(receiver, name, args(), (callback, callArgs) => this.callValue(callback, callArgs, node)) ?? toUnknown(node.getText());
+        if (receiver.items.length > MAX_LOOP_ITERATIONS && ARRAY_LOOPS.has(name)) this.reportLongLoop(node);
+        return callArrayMethod(receiver, name, args(), (callback, callArgs) => this.callValue(callback, callArgs, node), MAX_LOOP_ITERATIONS) ?? toUnknown(node.getText());
       case 'ext': {
         const full = getMemberName(receiver.name, name);
         const values = args();
@@ -1060,6 +1076,10 @@ export class Evaluator {
 
   // ── diagnostics ────────────────────────────────────────────────────────────
 
+  reportLongLoop(node: Node): void {
+    this.report('cdk-unresolved', 'info', `this loop runs more than ${MAX_LOOP_ITERATIONS} times: only its first ${MAX_LOOP_ITERATIONS} iterations are read`, node);
+  }
+
   report(code: string, severity: Severity, message: string, node: Node, hint?: string): void {
     const location = toLocation(node);
     const key = `${code}|${location.file}|${location.line}|${message}`;
@@ -1086,6 +1106,13 @@ function getEquality(left: Value, right: Value, loose: boolean): boolean | undef
   if (left.t !== right.t) return loose && getText(left) !== undefined && getText(left) === getText(right);
   if (left.t === 'undef' || left.t === 'null') return true;
   return getText(left) === getText(right);
+}
+
+/** The module specifier of an import or export declaration, when it is a string (a damaged file may have none). */
+function getSpecifierText(declaration: ImportDeclaration | ExportDeclaration): string | undefined {
+  // The compiler node, not ts-morph's getter: that one throws when the specifier is not a string.
+  const specifier = declaration.compilerNode.moduleSpecifier;
+  return specifier && ts.isStringLiteral(specifier) ? specifier.text : undefined;
 }
 
 function isPrimitive(value: Value): boolean {

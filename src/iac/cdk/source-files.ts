@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import type { IacInput, RootReader } from '../../types/analyzers.js';
 import type { Diagnostic } from '../../types/diagnostics.js';
+import { getBracketNesting } from '../../util/bracket-nesting.js';
 
 const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 /** TypeScript compiled in place leaves `x.js` next to `x.ts`: the TypeScript source is what the app runs through ts-node. */
@@ -28,6 +29,8 @@ export class SourceFiles {
   constructor(
     inputs: readonly IacInput[],
     private readonly root: RootReader,
+    /** Deepest bracket nesting read (AnalysisLimits.maxDepth): deeper files would exhaust the parser's stack. */
+    private readonly maxDepth = 500,
   ) {
     for (const input of inputs) this.texts.set(input.file, input.text);
   }
@@ -43,9 +46,17 @@ export class SourceFiles {
     if (this.loaded.has(file)) return this.loaded.get(file);
     const text = this.texts.get(file) ?? this.root.readText(file);
     let sourceFile: SourceFile | undefined;
-    if (text !== undefined) {
-      sourceFile = this.project.createSourceFile(`/${file}`, text, { overwrite: true, scriptKind: getScriptKind(file) });
-      this.diagnostics.push(...getParseDiagnostics(file, sourceFile));
+    const nesting = text === undefined ? undefined : getBracketNesting(text);
+    if (text !== undefined && nesting && nesting.depth > this.maxDepth) {
+      this.diagnostics.push(toTooDeep(file, nesting.line, `nesting deeper than ${this.maxDepth} levels`));
+    } else if (text !== undefined) {
+      try {
+        sourceFile = this.project.createSourceFile(`/${file}`, text, { overwrite: true, scriptKind: getScriptKind(file) });
+        this.diagnostics.push(...getParseDiagnostics(file, sourceFile));
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        this.diagnostics.push(toTooDeep(file, nesting?.line ?? 1, 'nested too deeply to parse'));
+      }
     }
     this.loaded.set(file, sourceFile);
     return sourceFile;
@@ -121,6 +132,17 @@ export class SourceFiles {
       if (typeof name === 'string' && !this.packageDirs.has(name)) this.packageDirs.set(name, dir);
     }
   }
+}
+
+function toTooDeep(file: string, line: number, why: string): Diagnostic {
+  return {
+    code: 'cdk-too-deep',
+    severity: 'warning',
+    message: `${why}: the file is not read as part of the CDK app`,
+    file,
+    line,
+    hint: 'the rest of the app was analysed; raise --max-depth if the file is real code',
+  };
 }
 
 function getScriptKind(file: string): ts.ScriptKind {

@@ -232,8 +232,12 @@ export function toDisplayJson(value: Value, depth = 0): string {
       return `[${value.items.map((item) => toDisplayJson(item, depth + 1)).join(',')}]`;
     case 'obj':
       return `{${[...value.props].filter(([, item]) => item.t !== 'undef').map(([key, item]) => `${JSON.stringify(key)}:${toDisplayJson(item, depth + 1)}`).join(',')}}`;
-    case 'call':
+    case 'call': {
+      // `SubscriptionFilter.stringFilter({ allowlist })` is rendered as the CDK renders it: the list of values.
+      const allowlist = value.name === 'aws_sns.SubscriptionFilter.stringFilter' && value.args[0]?.t === 'obj' ? value.args[0].props.get('allowlist') : undefined;
+      if (allowlist?.t === 'arr') return toDisplayJson(allowlist, depth + 1);
       return `${getShortName(value.name)}(${value.args.map((arg) => toDisplayJson(arg, depth + 1)).join(',')})`;
+    }
     case 'ext':
       return getShortName(value.name);
     case 'construct':

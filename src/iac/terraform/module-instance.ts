@@ -259,8 +259,17 @@ export class ModuleInstance {
     const source = toText(call.body.source === undefined ? undefined : evaluateRaw(call.body.source, this.scope)) ?? '';
     const localDir = /^\.\.?(\/|$)/.test(source) ? toRootRelative(this.config.dir, source) : undefined;
     const localConfig = localDir === undefined ? undefined : this.context.configs.get(localDir);
-    const remoteKind = getRemoteModuleKind(source);
+    const remoteKind = getRemoteModuleKind(source) ?? (localConfig || localDir !== undefined ? undefined : getKindFromInputs(call));
     let kind: ModuleCallInstance['kind'] = localConfig ? 'local' : (remoteKind ?? 'unknown');
+    if (!localConfig && remoteKind && !getRemoteModuleKind(source)) {
+      this.context.diagnostics.push({
+        code: 'terraform-module-inputs',
+        severity: 'info',
+        message: `Module ${call.name} (${source}) is not in the repository; its inputs (${LAMBDA_INPUTS.filter((name) => call.body[name] !== undefined).join(', ')}) describe a Lambda function, read as one`,
+        file: call.file,
+        line: call.line,
+      });
+    }
     if (localConfig && (this.chain.includes(localConfig.dir) || this.chain.length >= MAX_MODULE_DEPTH)) {
       this.report(call, `Module ${call.name} calls itself (through ${localConfig.dir}); it is not followed again`);
       kind = 'unknown';
@@ -349,6 +358,18 @@ export function getResourceAttribute(instance: ResourceInstance, attribute: stri
   const raw = instance.config.body[argument];
   if (raw !== undefined && !(ENTITY_TYPES[type] && !isData && argument === 'id')) return evaluateRaw(raw, instance.scope);
   return new Sym([{ kind: 'attr', address: instance.address, attribute }]);
+}
+
+/** Inputs that, together with `handler`, say that a module we cannot read makes a Lambda function. */
+const LAMBDA_INPUTS = ['function_name', 'handler', 'runtime', 'source_path', 'source_dir', 'filename'];
+
+/**
+ * A module whose source is not in the repository (a private registry, a git URL) is known by what its inputs say:
+ * `handler` with a function name or code location is a Lambda function (read as `terraform-aws-modules/lambda` is).
+ */
+function getKindFromInputs(call: ModuleCallConfig): RemoteModuleKind | undefined {
+  const has = (name: string) => call.body[name] !== undefined;
+  return has('handler') && (has('function_name') || has('source_path') || has('source_dir') || has('filename')) ? 'lambda' : undefined;
 }
 
 /** Stages and deployments, with the argument that names their API. */

@@ -53,12 +53,13 @@ export function readLambdaModule(call: ModuleCallInstance, entity: EntityInfo, b
     dropUndefined({
       id: entity.id,
       name: builder.toIacValue(value('function_name')),
-      handler: packaged ? undefined : resolveModuleHandler(toText(value('handler')), value('source_path'), owner),
+      handler: packaged ? undefined : resolveModuleHandler(toText(value('handler')), value('source_path') ?? value('source_dir') ?? value('filename'), owner),
       runtime: toText(value('runtime')),
       timeout: toNumber(value('timeout')) ?? LAMBDA_DEFAULT_TIMEOUT,
       memorySize: toNumber(value('memory_size')) ?? LAMBDA_DEFAULT_MEMORY,
       architecture: Array.isArray(architectures) ? toText(architectures[0]) : undefined,
-      environment: toEnvironment(value('environment_variables'), builder),
+      // `environment_variables` (terraform-aws-modules); a module of one's own often calls it `environment`.
+      environment: toEnvironment(value('environment_variables') ?? value('environment'), builder),
       location,
       format: 'terraform' as const,
       scope: entity.scope,

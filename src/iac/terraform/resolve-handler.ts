@@ -42,7 +42,8 @@ export function resolveModuleHandler(raw: string | undefined, sourcePath: TfValu
   const first = Array.isArray(sourcePath) ? sourcePath[0] : sourcePath;
   const path = toText(isMap(first) ? first.get('path') : first);
   const dir = path === undefined ? undefined : module.toRootPath(path);
-  const codeDir = dir === undefined ? undefined : module.context.root.exists(dir) ? posix.dirname(dir) : dir;
+  // A zip (`filename` of a module of one's own) stands for the folder of the same name; a file for its folder.
+  const codeDir = dir === undefined ? undefined : /\.(zip|jar)$/.test(dir) ? dir.replace(/\.(zip|jar)$/, '') : module.context.root.exists(dir) ? posix.dirname(dir) : dir;
   return toHandlerRef(raw, codeDir ?? module.rootDir, false);
 }
 

@@ -19,7 +19,7 @@ export function findFanOuts(chain: EdgeChain): FanOutFound[] {
   const entries = chain.contexts.filter((entry) => entry.record.kind === 'fan-out');
   entries.forEach((entry, i) => {
     const data = entry.record.data as unknown as FanOutData;
-    if (data.pending || data.kind === 'branch' || data.kind === 'limit' || data.kind === 'batch') return;
+    if (data.pending || data.kind === 'limit' || data.kind === 'batch') return;
     if (data.kind === 'sequential-map' && !data.awaits) {
       // `for (const x of xs) promises.push(send(x))`: the pushes inside are the fan-out (a map), not the loop.
       const inner = entries.slice(i + 1).some((e) => (e.record.data as unknown as FanOutData).kind === 'map');
@@ -59,11 +59,9 @@ export function toFanOutAnnotations(found: readonly FanOutFound[], chain: EdgeCh
     };
     if (data.kind === 'parallel') {
       annotation.branches = data.branches ?? [];
-      const branch = inner.find((e) => {
-        const d = e.record.data as unknown as FanOutData;
-        return d.kind === 'branch' && d.listLine === entry.record.line && d.listColumn === data.column && e.file === entry.file;
-      });
-      if (branch) annotation.branch = (branch.record.data as unknown as FanOutData).branch;
+      const inside = chain.calls[entry.at].call;
+      const branch = getBranch(data, inside.line, inside.column);
+      if (branch !== undefined) annotation.branch = branch;
     } else {
       // A map inside a loop over batches (`for (const batch of chunk(items, 10))`) maps the whole collection in batches.
       const batch = [...outer].reverse().find((e) => (e.record.data as unknown as FanOutData).kind === 'batch');
@@ -80,7 +78,7 @@ export function toFanOutAnnotations(found: readonly FanOutFound[], chain: EdgeCh
       const path = collectionSym ? getEventPath(collectionSym, collectionEnv, origins) : undefined;
       if (path) annotation.collectionPath = path;
       if (data.element !== undefined) annotation.element = data.element;
-      if (marker) annotation.elementFields = readElementFields(chain, getCallInside(chain, entry.at, data), marker, origins);
+      if (marker) annotation.elementFields = readElementFields(chain, getCallInside(chain, entry.at, entry.file, data, origins.evaluator), marker, origins);
     }
     if (data.kind !== 'sequential-map') {
       const limit = inner.find((e) => (e.record.data as unknown as FanOutData).kind === 'limit');
@@ -94,11 +92,33 @@ export function toFanOutAnnotations(found: readonly FanOutFound[], chain: EdgeCh
   });
 }
 
-/** The first call of the chain inside the fan-out: in its callback (not the `items.map(...)` call handing it over), or in its loop. */
-function getCallInside(chain: EdgeChain, at: number, data: FanOutData): number {
+/** Which element of a parallel list a position is in: the last one starting at or before it. */
+export function getBranch(data: FanOutData, line: number, column: number): number | undefined {
+  let found: number | undefined;
+  (data.branchStarts ?? []).forEach(([startLine, startColumn], i) => {
+    if (startLine < line || (startLine === line && startColumn <= column)) found = i;
+  });
+  return found;
+}
+
+/**
+ * The call of the chain the element is handed to: the last one (up to the edge's site) still written inside the
+ * fan-out's callback, so neither `items.map(...)` handing the callback over, nor a call inside a helper it calls.
+ */
+function getCallInside(chain: EdgeChain, at: number, file: string, data: FanOutData, evaluator: OriginContext['evaluator']): number {
   if (data.elementFn === undefined) return at;
-  for (let i = at; i < chain.calls.length; i++) if (chain.calls[i].call.fn !== data.fn) return i;
-  return at;
+  const functions = evaluator.getSummary(file)?.functions ?? [];
+  let found = at;
+  for (let i = at; i <= chain.siteIndex; i++) {
+    const call = chain.calls[i];
+    if (call.file !== file) continue;
+    for (let fn = call.call.fn; fn >= 0; fn = functions[fn]?.parent ?? -1) {
+      if (fn !== data.elementFn) continue;
+      found = i;
+      break;
+    }
+  }
+  return found;
 }
 
 function readCount(sym: Sym | undefined, env: Env, values: ValueReader): number | null {
@@ -129,6 +149,12 @@ function readElementFields(chain: EdgeChain, at: number, marker: ElementMarker, 
     }
     if (sym.k === 'arr') {
       for (const item of sym.items) visit(item, depth + 1);
+      return;
+    }
+    if (sym.k === 'call' || sym.k === 'new') {
+      // `JSON.stringify({ customerId: customer.id })`, `new SendMessageCommand({...})`: the fields read inside.
+      for (const arg of sym.args) visit(arg, depth + 1);
+      if (sym.callee.k === 'get') visit(sym.callee.obj, depth + 1);
       return;
     }
     const origin = traceOrigin(sym, call.env, context);

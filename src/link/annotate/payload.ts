@@ -16,8 +16,9 @@ const CARRIERS = new Set(['encode', 'from', 'fromUtf8', 'toUtf8', 'toString']);
 export function readPayload(chain: EdgeChain, match: SdkCallMatch, origins: OriginContext): PayloadAnnotation | undefined {
   const { evaluator } = origins;
   if (!match.request || !match.payloadProperty) return undefined;
-  let value = readProperty(match.request, match.payloadProperty, evaluator);
-  if (!value) return undefined;
+  const found = readProperty(match.request, match.payloadProperty, evaluator);
+  if (!found) return undefined;
+  let value = found.value;
   let encoding: PayloadAnnotation['encoding'] = 'unknown';
   for (let i = 0; i < 6 && value.s.k === 'call'; i++) {
     const call: Sym & { k: 'call' } = value.s;
@@ -31,7 +32,7 @@ export function readPayload(chain: EdgeChain, match: SdkCallMatch, origins: Orig
   const site = chain.calls[chain.siteIndex];
   const shown = value;
   const argIndex = site.call.args.findIndex((arg) => evaluator.evaluate(arg, site.env).s === shown.s);
-  const text = argIndex >= 0 ? site.call.argText[argIndex] : (match.payloadText ?? '');
+  const text = argIndex >= 0 ? site.call.argText[argIndex] : (found.text ?? match.payloadText ?? '');
   if (encoding === 'unknown' && (value.s.k === 'str' || value.s.k === 'cat')) encoding = 'string';
   const annotation: PayloadAnnotation = { encoding, fields: [], file: site.file, line: site.call.line, property: match.payloadProperty, text };
   if (encoding === 'string') {
@@ -51,17 +52,31 @@ export function readPayload(chain: EdgeChain, match: SdkCallMatch, origins: Orig
   return annotation;
 }
 
-function readProperty(request: Val, property: string, evaluator: Evaluator): Val | undefined {
+/** The payload property's value (`Entries[].Detail`: the first entry's), and its source text when the walk kept it. */
+function readProperty(request: Val, property: string, evaluator: Evaluator): { value: Val; text?: string } | undefined {
   const [head, rest] = property.split('[].');
-  if (rest === undefined) {
-    const value = evaluator.getProperty(request, head, 0);
-    return value.s.k === 'nil' ? undefined : value;
+  let owner = request;
+  let key = head;
+  if (rest !== undefined) {
+    const entry = getFirstEntry(evaluator.getProperty(request, head, 0), evaluator);
+    if (!entry) return undefined;
+    owner = entry;
+    key = rest;
   }
-  const list = evaluator.getProperty(request, head, 0);
-  if (list.s.k !== 'arr' || list.s.items.length === 0) return undefined;
-  const first = evaluator.evaluate(list.s.items[0], list.env);
-  const value = evaluator.getProperty(first, rest, 0);
-  return value.s.k === 'nil' ? undefined : value;
+  const value = evaluator.getProperty(owner, key, 0);
+  if (value.s.k === 'nil') return undefined;
+  const prop = owner.s.k === 'obj' ? owner.s.props.findLast((p) => p.key === key) : undefined;
+  return { value, ...(prop?.t ? { text: prop.t } : {}) };
+}
+
+/** The first entry of a list: `[a, b]` gives `a`; `items.map((item) => ({ ... }))` gives the object the callback returns. */
+function getFirstEntry(list: Val, evaluator: Evaluator): Val | undefined {
+  if (list.s.k === 'arr') return list.s.items.length ? evaluator.evaluate(list.s.items[0], list.env) : undefined;
+  if (list.s.k !== 'call' || list.s.callee.k !== 'get' || list.s.callee.prop !== 'map' || !list.s.args[0]) return undefined;
+  const callback = evaluator.evaluate(list.s.args[0], list.env);
+  if (callback.s.k !== 'fn') return undefined;
+  const returned = evaluator.getSummary(callback.env.file)?.functions[callback.s.id]?.returns[0];
+  return returned ? evaluator.evaluate(returned, callback.env) : undefined;
 }
 
 function toField(key: string, sym: Sym, text: string | undefined, owner: Val, origins: OriginContext): PayloadField {

@@ -27,6 +27,8 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
   let contexts = getContexts(call.file, call.call.contexts, summaries);
   const positions: ResultPosition[] = [position];
   const returnedThrough: CodeLocation[] = [];
+  // In a parallel list (`const [a, b] = await Promise.all([x(), y()])`) the call's result is one element of the list's.
+  let element: string | undefined;
   const done = (annotation: Omit<ResultAnnotation, 'returnedThrough'>): ResultFlow => ({
     annotation: returnedThrough.length ? { ...annotation, returnedThrough } : annotation,
     positions,
@@ -38,12 +40,20 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
       return data.callLine === position.line && data.callColumn === position.column;
     });
     const data = record?.data as unknown as ResultData | undefined;
+    const list = !record && isCall && element === undefined ? findList(contexts, position) : undefined;
+    if (list) {
+      element = `[${list.branch}]`;
+      position = list.position;
+      positions.push(position);
+      isCall = false;
+      continue;
+    }
     if (!record || !data) {
       const used = isCall ? Boolean(call.call.resultUsed) : true;
       return done({ fields: [], file: position.file, line: position.line, readLines: [], use: used ? 'other' : 'discarded', used });
     }
     if (data.use === 'assigned' || data.use === 'then') {
-      const { readLines, fields } = summarizeReads(data.reads);
+      const { readLines, fields } = summarizeReads(element === undefined ? data.reads : selectElement(data.reads, element));
       return done({
         fields,
         file: position.file,
@@ -78,6 +88,25 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
     isCall = true;
   }
   return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'other', used: true });
+}
+
+/** The parallel list the call is an element of (the call starts where one of its elements starts), and which one. */
+function findList(contexts: readonly ContextRecord[], position: ResultPosition): { branch: number; position: ResultPosition } | undefined {
+  const fanOut = contexts.find((r) => r.kind === 'fan-out');
+  const data = fanOut?.data as unknown as FanOutData | undefined;
+  if (!fanOut || data?.kind !== 'parallel') return undefined;
+  const branch = (data.branchStarts ?? []).findIndex(([line, column]) => line === position.line && column === position.column);
+  return branch < 0 ? undefined : { branch, position: { file: position.file, line: fanOut.line, column: data.column } };
+}
+
+/** The reads of one element of a list result: `[1]` and `[1].total` of `const [a, b] = ...` become `` and `total`. */
+function selectElement(reads: readonly [number, string][], element: string): [number, string][] {
+  const out: [number, string][] = [];
+  for (const [line, path] of reads) {
+    if (path === element) out.push([line, '']);
+    else if (path.startsWith(`${element}.`)) out.push([line, path.slice(element.length + 1)]);
+  }
+  return out;
 }
 
 function getContexts(file: string, indexes: readonly number[] | undefined, summaries: ReadonlyMap<string, FileSummary>): ContextRecord[] {

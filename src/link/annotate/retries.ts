@@ -196,9 +196,12 @@ class LoopNumbers {
     return undefined;
   }
 
-  /** How the retry gives up, when the numbers are not known: the first exit that depends on the counter. */
+  /**
+   * How the retry gives up when the numbers are not known: the first exit that depends on the counter, one on the
+   * failure path first (`if (attempt === max) throw err` fires at the last attempt, before the loop's own test).
+   */
   findExit(): Step['how'] | undefined {
-    for (const step of [...this.data.beforeCall, ...this.data.onFailure, ...this.data.update]) {
+    for (const step of [...this.data.onFailure, ...this.data.update, ...this.data.beforeCall]) {
       if (step.t === 'exit' && step.when !== undefined) return step.how;
     }
     return undefined;
@@ -303,7 +306,7 @@ function readErrorChecks(checks: readonly ErrorCheckData[], env: Env, values: Va
   const retried: string[] = [];
   for (const check of checks) {
     const names = [...check.names, ...(check.nameSyms ?? []).flatMap((sym) => values.strings(sym, env))];
-    const list = check.effect === 'not-retried' ? notRetried : retried;
+    const list = check.namesEffect === 'not-retried' ? notRetried : retried;
     for (const name of names) if (!list.includes(name)) list.push(name);
   }
   return { checks: checks.map(({ effect, line, text }) => ({ effect, line, text })), notRetried, retried };

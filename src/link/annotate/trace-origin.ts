@@ -91,9 +91,14 @@ function trace(sym: Sym, env: Env, path: string[] | undefined, context: OriginCo
         for (let i = sym.props.length - 1; i >= 0; i--) {
           if (sym.props[i].key === path[0]) return trace(sym.props[i].value, env, path.slice(1), context, next);
         }
+        return { source: 'local' };
       }
-      return { source: 'local' };
+      // An object or list written with literals only is a literal.
+      const literal = !sym.spreads?.length && sym.props.every((prop) => trace(prop.value, env, [], context, next).source === 'literal');
+      return { source: literal ? 'literal' : 'local' };
     }
+    case 'arr':
+      return { source: sym.items.every((item) => trace(item, env, [], context, next).source === 'literal') ? 'literal' : 'local' };
     case 'or':
       return sym.options[0] ? trace(sym.options[0], env, path, context, next) : { source: 'local' };
     default:

@@ -71,7 +71,7 @@ export class ValueReader {
   /** What the first alternative that is set (not `undefined`/`null`) reads as. */
   private first<T>(val: Val, depth: number, read: (alt: Val) => T, unknown: T): T {
     for (const alt of this.evaluator.alternatives(val, depth + 1)) {
-      if (alt.s.k !== 'nil') return read(alt);
+      if (!isUnset(alt.s)) return read(alt);
     }
     return unknown;
   }
@@ -89,6 +89,13 @@ export class ValueReader {
     else add(val);
     return out;
   }
+}
+
+/** `undefined`, or a property read from it (`options.attempts` when no options were passed). */
+function isUnset(s: Val['s']): boolean {
+  let current = s;
+  while (current.k === 'get') current = current.obj;
+  return current.k === 'nil';
 }
 
 /** JSONPath of a property path: `$.detail.items[0]`, `$['x-id']`. */
