@@ -57,6 +57,27 @@ describe('lambda2sfn migrate', () => {
     expect(states.OrderEventsTopicSubscribers).toMatchObject({ Type: 'Parallel', Branches: [{ StartAt: 'NotifyCustomer' }, { StartAt: 'UpdateLoyalty' }] });
     expect(states.NeedsFraudCheck).toMatchObject({ Type: 'Choice', Choices: [{ And: [{ Variable: '$.vars.order.total', IsPresent: true }, { Variable: '$.vars.order.total', NumericGreaterThan: 1000 }], Next: 'FraudCheck' }] });
     expect(states.FulfillOrder?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'SendToOrdersDLQ' }]);
+    // The compensation: a failed payment runs the catch clause, then releaseInventory, then the rest of the catch.
+    expect(states.PlaceOrderOnValidatePaymentErrorReturned).toMatchObject({ Type: 'Choice', Default: 'ReleaseInventory' });
+    expect(states.ReleaseInventory?.Next).toBe('PlaceOrderAfterReleaseInventory');
+    // The catch of the reservations (InsufficientStockError → 409) runs as an on-error part of placeOrder.
+    expect(states.ReserveInventoryForEachItem?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PlaceOrderOnReserveInventoryError' }]);
+    expect(states.PlaceOrderOnReserveInventoryError).toMatchObject({ Type: 'Task', Parameters: { Payload: { step: 'onReserveInventoryError', 'error.$': '$.error' } }, OutputPath: '$.Payload.return', End: true });
+    expect(states.PlaceOrderOnReserveInventoryError?.Comment).toContain('src/handlers/place-order.ts:149');
+    // expireReservations returns early when nothing expired: a Choice ends the workflow before releaseInventory.
+    const expire = JSON.parse(tree['statemachines/expire-reservations.asl.json']!) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(expire.StartAt).toBe('ExpireReservationsBeforeReleaseInventory');
+    expect(expire.States.ExpireReservationsBeforeReleaseInventoryReturned).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'ExpireReservationsReturnedBeforeReleaseInventory' }],
+      Default: 'ReleaseInventory',
+    });
+    expect(expire.States.ExpireReservationsReturnedBeforeReleaseInventory).toEqual(expect.objectContaining({ Type: 'Succeed', OutputPath: '$.return' }));
+    // The ranking propose prints is the report's.
+    const listed = [...first.stdout.matchAll(/^ {2}(\w+)\s+(strong|possible|not recommended)\s/gm)].map((match) => [match[1], match[2]]);
+    const ranked = [...tree['report.md']!.matchAll(/^\| \d+ \| \[`(\w+)`\]\(#[^)]*\) \| \S+ \*\*([a-z ]+)\*\*/gm)].map((match) => [match[1], match[2]]);
+    expect(listed).toEqual([['placeOrder', 'strong'], ['expireReservations', 'possible']]);
+    expect(ranked).toEqual(listed);
 
     const again = await runCli(['migrate', ORDERS, '--yes', '--out', path.join(work, 'out')]);
     expect(again.code).toBe(2);
@@ -116,7 +137,7 @@ describe('lambda2sfn propose', () => {
     const steps = [
       { expect: 'Which chains should become workflows', send: '\r' },
       { expect: '\\[place-order\\] JSONPath or JSONata', send: `${down}\r` },
-      { expect: 'OrdersQueue[\\s\\S]*place-order\\.ts:182[\\s\\S]*recommended: collapse', send: '\r' },
+      { expect: 'OrdersQueue[\\s\\S]*place-order\\.ts:182  await sqs\\.send\\([\\s\\S]*recommended: collapse', send: '\r' },
       { expect: 'OrderEventsTopic', send: `${down}\r` },
       { expect: 'Standard or Express workflow for placeOrder', send: '\r' },
       { expect: '\\[expire-reservations\\] JSONPath or JSONata', send: '\r' },
