@@ -223,6 +223,7 @@ function parseSummary(json: string, relativePath: string): FileSummary | undefin
     const summary = JSON.parse(json) as FileSummary;
     const arrays = [summary.imports, summary.reexportAll, summary.scopes, summary.functions, summary.calls, summary.contexts, summary.moduleRefs, summary.diagnostics];
     if (summary.file !== relativePath || !arrays.every(Array.isArray)) return undefined;
+    if (summary.constructions !== undefined && !Array.isArray(summary.constructions)) return undefined;
     if (typeof summary.exports !== 'object' || summary.exports === null || typeof summary.ownerRefs !== 'object' || summary.ownerRefs === null) return undefined;
     return summary;
   } catch {
