@@ -89,6 +89,26 @@ describe('lambda2sfn migrate', () => {
     expect(readTree(path.join(work, 'replayed'))).toEqual(tree);
   }, 180_000);
 
+  it('proposes workflows that behave as the code: the early return ends the workflow, the caught InsufficientStockError answers 409', async () => {
+    const work = tempDir();
+    expect((await runCli(['migrate', ORDERS, '--yes', '--out', work])).code).toBe(0);
+    const order = { version: '2.0', routeKey: 'POST /orders', rawPath: '/orders', isBase64Encoded: false, body: JSON.stringify({ customerId: 'c1', email: 'a@example.com', currency: 'EUR', paymentToken: 'tok', items: [{ sku: 'A', quantity: 1, unitPrice: 5 }] }) };
+    writeFileSync(path.join(work, 'order.json'), JSON.stringify(order));
+    const plan = path.join(work, 'lambda2sfn.plan.yaml');
+    const simulate = async (args: string[]) => {
+      const result = await runCli(['simulate', '--plan', plan, '--format', 'json', '--no-progress', ...args], { timeout: 180_000 });
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { verdict: string; chain: { invocations: { function: string }[] }; workflowTrace: { invocations: { function: string }[] } }[];
+    };
+    // No stale reservations in the empty store: expireReservations returns early and releaseInventory never runs.
+    const [expired] = await simulate(['--workflow', 'expire-reservations']);
+    expect(expired?.verdict).toBe('same');
+    expect(expired?.workflowTrace.invocations.map((entry) => entry.function)).toEqual(['expireReservations']);
+    const [rejected] = await simulate(['--workflow', 'place-order', '--input', path.join(work, 'order.json'), '--fail', 'reserveInventory:InsufficientStockError']);
+    expect(rejected?.verdict).toBe('same');
+    expect(JSON.stringify(rejected?.workflowTrace)).toContain('409');
+  }, 300_000);
+
   it('answers questions from flags, and warns about an answer no question used', async () => {
     const work = tempDir();
     const result = await runCli(['migrate', ORDERS, '--chain', 'placeOrder', '--decide', 'queue:OrdersQueue=keep', '--decide', 'queue:Nope=keep', '--query-language', 'jsonata', '--out', work]);
