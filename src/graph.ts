@@ -51,7 +51,8 @@ export function buildGraph(inventory: Inventory, calls: ResolvedCalls, diagnosti
   const toNodeId = (value: IacValue | undefined, service: AwsService): string => {
     if (!value) return ensureDefaultBus();
     const result = targets.match({ parts: toBoundParts(value), envNames: [] }, service, '');
-    if (result.ok && 'targets' in result) return result.targets[0];
+    // A rule on the default bus named as `default` needs the bus node as much as one that names no bus.
+    if (result.ok && 'targets' in result) return result.targets[0] === DEFAULT_BUS_ID ? ensureDefaultBus() : result.targets[0];
     const name = result.ok && 'external' in result ? result.external : showValue(value);
     const id = `external:${service}:${name}`;
     addNode({ id, kind: 'external', name, service });

@@ -98,6 +98,24 @@ export function getHeaderText(state: SummaryState, node: Node, bodyStart: number
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/**
+ * The operands of a chain of one logical operator, in order: `a || b || c` → a, b, c. Iterative and bounded (a long
+ * chain in hostile input must not overflow the stack): past `max` operands the rest stays one operand.
+ */
+export function splitLogical(node: Node, operator: '&&' | '||', max = 32): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const n = unwrapTypes(stack.pop()!);
+    if (n.type === 'LogicalExpression' && n.operator === operator && out.length + stack.length < max) {
+      stack.push(n.right, n.left);
+    } else {
+      out.push(n);
+    }
+  }
+  return out;
+}
+
 /** Statements of a block or the single statement of a loop/if body. */
 export function getStatements(node: Node | null | undefined): Node[] {
   if (!node) return [];
