@@ -35,8 +35,7 @@ export function runChecks(input: CheckInput): CheckResult {
   const ignored = createIgnore(config.ignore);
   const isReported = (location: SourceLocation) => !isIgnoredPath(ignored, location.file);
   const { aslFiles, diagnostics: aslDiagnostics } = readAslFiles(analysis.files, reader);
-  // Ignore comments are read where findings can be: code, IaC and ASL files (`#` comments in YAML definitions).
-  const commentFiles = analysis.files.filter((file) => (file.kind === 'code' || file.kind === 'iac' || isAslFile(file.path)) && !file.isTest && isReported({ file: file.path, line: 1 }));
+  const commentFiles = analysis.files.filter((file) => canHoldIgnores(file) && isReported({ file: file.path, line: 1 }));
   const ignores = readIgnoreComments(commentFiles, reader);
   const knownIds = new Set(getConfigurableRuleIds());
   const context: CheckContext = {
@@ -63,6 +62,15 @@ export function runChecks(input: CheckInput): CheckResult {
     diagnostics: [...analysis.graph.diagnostics, ...aslDiagnostics],
     ...(input.baseline ? { baseline: config.baseline } : {}),
   };
+}
+
+/**
+ * Ignore comments are read where findings can be and comments exist: code, YAML and Terraform IaC, YAML definitions.
+ * JSON has no comments (a `lambda2sfn-ignore` in it is data: the baseline quotes the source lines it records).
+ */
+function canHoldIgnores(file: DiscoveredFile): boolean {
+  if (file.isTest || file.path.endsWith('.json')) return false;
+  return file.kind === 'code' || file.kind === 'iac' || isAslFile(file.path);
 }
 
 /** A finding before its fingerprint's occurrence number is known. */

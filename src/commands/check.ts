@@ -49,7 +49,7 @@ export async function runCheck(dir: string, options: CheckCommandOptions, stream
     result = withBaseline(result, config, text);
     const recorded = result.findings.filter((finding) => finding.status === 'baselined').length;
     const change = baseline ? `: ${added} added, ${pruned} fixed and removed` : '';
-    streams.stderr.write(`lambda2sfn: wrote ${path.relative(process.cwd(), baselinePath) || baselinePath} (${plural(recorded, 'finding')}${change})\n`);
+    streams.stderr.write(`lambda2sfn: wrote ${toShownFile(baselinePath)} (${plural(recorded, 'finding')}${change})\n`);
   }
 
   const failed = hasFailingFindings(result, config.failOn);
@@ -66,6 +66,12 @@ export async function runCheck(dir: string, options: CheckCommandOptions, stream
     streams.stdout.write(CHECK_FORMATS.github(report));
   }
   return failed ? EXIT.findings : EXIT.ok;
+}
+
+/** A path as the user would type it: relative to the current folder when inside it, else absolute. */
+function toShownFile(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 /** The baseline to compare against before it is rewritten; a broken one counts as none. */

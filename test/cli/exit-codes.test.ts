@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/run-cli.js';
 
 /**
- * Every exit code of the README's table, for every command (`analyze`, `report`, `generate`, plus the program's own help and
+ * Every exit code of the README's table, for every command (`analyze`, `report`, `generate`, `check`, plus the program's own help and
  * version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
  */
 
@@ -47,6 +47,14 @@ const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] =
   { name: 'generate without a plan', args: ['generate', '--out', dir], code: 2, stderr: /required option '--plan <file>'/ },
   { name: 'generate from a missing plan', args: ['generate', '--plan', path.join(dir, 'nope.yaml'), '--out', dir], code: 2, stderr: /cannot read the plan/ },
   { name: 'generate into a file', args: ['generate', '--plan', 'fixtures/generators/sam/orders/plan.yaml', '--out', aFile, '--iac', 'sam'], code: 2, stderr: /not a folder/ },
+  // check: 1 only for a new finding at or above --fail-on (docs/check.md)
+  { name: 'check with new errors', args: ['check', CLEAN, '--no-cache'], code: 1 },
+  { name: 'check with new warnings only', args: ['check', 'fixtures/check/deep-chain', '--no-cache'], code: 0 },
+  { name: 'check with new warnings, --fail-on warning', args: ['check', 'fixtures/check/deep-chain', '--no-cache', '--fail-on', 'warning'], code: 1 },
+  { name: 'check with --fail-on never', args: ['check', CLEAN, '--no-cache', '--fail-on', 'never'], code: 0 },
+  { name: 'check with a bad --fail-on', args: ['check', CLEAN, '--fail-on', 'fatal'], code: 2, stderr: /'fatal' is invalid/ },
+  { name: 'check with a missing --config', args: ['check', CLEAN, '--config', path.join(dir, 'nope.json')], code: 2, stderr: /cannot read the configuration/ },
+  { name: 'check report over an existing file, no --force', args: ['check', CLEAN, '--no-cache', '-o', existing], code: 2, stderr: /already exists/ },
 ];
 
 describe('exit codes', () => {

@@ -2,7 +2,6 @@ import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import type { CheckSeverity } from '../../types/check.js';
 import type { SourceLocation } from '../../types/diagnostics.js';
 import type { CheckRule } from '../check-rule.js';
-import { getRuleDocsUrl, PROJECT_URL } from '../docs-url.js';
 import { CHECK_RULES } from '../index.js';
 import { toShownPath, type CheckReport } from './render-context.js';
 
@@ -37,7 +36,7 @@ export function renderCheckSarif(report: CheckReport): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'lambda2sfn', version: report.version, semanticVersion: report.version, informationUri: PROJECT_URL, rules } },
+        tool: { driver: { name: 'lambda2sfn', version: report.version, semanticVersion: report.version, rules } },
         invocations: [
           {
             executionSuccessful: true,
@@ -62,17 +61,17 @@ function toDescriptors(rule: CheckRule, report: CheckReport): ReportingDescripto
   const ids = rule.subRules ? rule.subRules.map((sub) => ({ id: `${rule.id}/${sub.id}`, description: `${sub.description} (${rule.id})` })) : [{ id: rule.id, description: rule.description }];
   return ids.map(({ id, description }) => {
     const setting = report.config.rules[id] ?? report.config.rules[rule.id] ?? rule.defaultSeverity;
-    const helpUri = getRuleDocsUrl(id);
+    // The help travels inside the file (the project has no public docs URL to point helpUri at yet).
+    const page = `docs/rules/${rule.id}.md${id === rule.id ? '' : `#${id.slice(rule.id.length + 1)}`}`;
     return {
       id,
       name: toPascalCase(id),
       shortDescription: { text: description },
       fullDescription: { text: rule.rationale },
       help: {
-        text: `${description}\n\nWhy: ${rule.rationale}\n\nFix: ${rule.fix}\n\nDocs: ${helpUri}`,
-        markdown: `**${description}**\n\n${rule.rationale}\n\n**Fix:** ${rule.fix}\n\nSee [docs/rules/${rule.id}.md](${helpUri}).`,
+        text: `${description}\n\nWhy: ${rule.rationale}\n\nFix: ${rule.fix}\n\nMore: ${page} in lambda2sfn's repository.`,
+        markdown: `**${description}**\n\n${rule.rationale}\n\n**Fix:** ${rule.fix}\n\nMore: \`${page}\` in lambda2sfn's repository.`,
       },
-      helpUri,
       defaultConfiguration: setting === 'off' ? { enabled: false, level: LEVEL[rule.defaultSeverity] } : { enabled: true, level: LEVEL[setting] },
       properties: { tags: ['aws-lambda', 'step-functions', 'maintainability'] },
     };

@@ -1,4 +1,4 @@
-import type { Graph, GraphEdge } from '../../types/graph.js';
+import type { Graph, GraphEdge, NodeKind } from '../../types/graph.js';
 import { compareByteOrder } from '../../util/byte-order.js';
 import type { CheckRule } from '../check-rule.js';
 import { getCallSite, getNodeKinds, isCodeEdge } from '../check-rule.js';
@@ -15,17 +15,19 @@ export const deepChain: CheckRule = {
   description: 'A chain of functions, invokes, queues and topics deeper than the configured number of function hops.',
   rationale: 'Every hop adds latency, a failure mode and a place where a retry or a lost message hides; nobody sees the whole flow in one place.',
   fix: 'Orchestrate the chain as a Step Functions workflow (lambda2sfn propose), or split it; raise thresholds.maxChainDepth if the depth is deliberate.',
-  check: ({ graph, thresholds }) =>
-    graph.chains
+  check: ({ graph, thresholds }) => {
+    const kinds = getNodeKinds(graph);
+    const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
+    return graph.chains
       .filter((chain) => chain.depth > thresholds.maxChainDepth)
       .map((chain) => {
-        const path = getLongestPath(graph, chain.entry);
-        const functionHops = path.filter((edge) => getNodeKinds(graph).get(edge.to) === 'function');
+        const path = getLongestPath(graph, chain.entry, kinds);
+        const functionHops = path.filter((edge) => kinds.get(edge.to) === 'function');
         // Shown where the chain crosses the limit: the code edge that leads to the first function over it.
         const over = functionHops[thresholds.maxChainDepth] ?? functionHops[functionHops.length - 1];
         const upTo = over ? path.slice(0, path.indexOf(over) + 1) : path;
         const at = upTo.filter(isCodeEdge).pop() ?? over;
-        const entryNode = graph.nodes.find((node) => node.id === chain.entry);
+        const entryNode = nodes.get(chain.entry);
         const location = at ? getCallSite(at) : (entryNode?.location ?? { file: '.', line: 1 });
         const route = [chain.entry, ...path.map((edge) => edge.to)].join(' → ');
         return {
@@ -35,15 +37,15 @@ export const deepChain: CheckRule = {
           key: [chain.entry],
           related: path.filter(isCodeEdge).map((edge) => ({ location: getCallSite(edge), message: `${edge.from} → ${edge.to} (${edge.kind})` })),
         };
-      }),
+      });
+  },
 };
 
 /**
  * The longest path from `entry` counted in function hops, as the Graph counts a chain's depth (every edge but a
  * queue's redrive, each node once per path). Ties go to the first path in id order, so the result is stable.
  */
-export function getLongestPath(graph: Graph, entry: string): GraphEdge[] {
-  const kinds = getNodeKinds(graph);
+export function getLongestPath(graph: Graph, entry: string, kinds: ReadonlyMap<string, NodeKind> = getNodeKinds(graph)): GraphEdge[] {
   const outgoing = new Map<string, GraphEdge[]>();
   for (const edge of graph.edges) {
     if (edge.kind === 'dead-letter') continue;

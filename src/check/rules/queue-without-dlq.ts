@@ -10,12 +10,13 @@ export const queueWithoutDlq: CheckRule = {
   fix: 'Give the queue a RedrivePolicy with a deadLetterTargetArn and a maxReceiveCount (or a Step Functions Catch to a dead-letter step).',
   check: ({ graph }) => {
     const kinds = getNodeKinds(graph);
+    const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
     const deadLetterQueues = new Set(graph.nodes.flatMap((node) => (node.deadLetter ? [node.deadLetter.queue] : [])));
     for (const edge of graph.edges) if (edge.kind === 'dead-letter') deadLetterQueues.add(edge.to);
     return graph.edges
       .filter((edge) => edge.kind === 'triggers' && kinds.get(edge.from) === 'queue' && kinds.get(edge.to) === 'function')
       .flatMap((edge) => {
-        const queue = graph.nodes.find((node) => node.id === edge.from);
+        const queue = nodes.get(edge.from);
         if (!queue || queue.deadLetter || deadLetterQueues.has(queue.id)) return [];
         const location = queue.location ?? { file: edge.file, line: edge.line };
         return [
