@@ -83,6 +83,11 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
     }
     const caller = chain.calls.findIndex((c, i) => i < index && c.role === 'path' && c.into === fn);
     if (caller < 0) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'other', used: true });
+    // What a `.finally` callback returns is dropped: the chain settles with the value before it.
+    const callee = chain.calls[caller].call.callee;
+    if (chain.calls[caller].callback && callee.k === 'get' && callee.prop === 'finally') {
+      return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'discarded', used: false });
+    }
     index = caller;
     call = chain.calls[caller];
     position = { file: call.file, line: call.call.line, column: call.call.column };
