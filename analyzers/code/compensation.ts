@@ -1,7 +1,8 @@
 import type { Node } from '@babel/types';
+import type { SummaryState } from '../../src/summarize/state.js';
 import type { ContextCollector } from '../../src/summarize/walk.js';
 import type { ContextRecord } from '../../src/types/summary.js';
-import { getHeaderText, unwrapTypes } from './ast-shapes.js';
+import { getExitKind, getHeaderText, unwrapTypes } from './ast-shapes.js';
 
 /**
  * The parts of a try statement (or of a promise's `.catch` / `.finally`) a call can be in. A call in the `catch` or
@@ -16,6 +17,10 @@ export interface TryPartData {
   /** `catch (err)`, `finally`, `try`. */
   text: string;
   fn: number;
+  /** For a catch: the tests of the `if (test) throw ...;` statements it starts with (errors it rethrows at once). */
+  rethrows?: string[];
+  /** For a catch: it ends in a return or a throw, so the code after the try never runs after it. */
+  exits?: boolean;
 }
 
 /**
@@ -77,7 +82,14 @@ export const compensation: ContextCollector = {
     const node = entry.node;
     const parent = entry.up?.node;
     if (node.type === 'CatchClause' && parent?.type === 'TryStatement') {
-      return create('catch', parent, node, getHeaderText(state, node, node.body.start, 60), state.fn);
+      const record = create('catch', parent, node, getHeaderText(state, node, node.body.start, 60), state.fn);
+      const rethrows = getRethrowTests(node.body.body, state);
+      if (rethrows.length > 0) (record.data as unknown as TryPartData).rethrows = rethrows;
+      const exit = getExitKind(node.body);
+      if (exit === 'return' || exit === 'throw') (record.data as unknown as TryPartData).exits = true;
+      // Kept without calls inside: the workflow runs a catch that handles a failed call as a part of its own.
+      record.standalone = true;
+      return record;
     }
     if (node.type === 'CallExpression') {
       const handler = getPromiseHandler(node);
@@ -104,6 +116,16 @@ function getPromiseHandler(call: Node & { type: 'CallExpression' }): { method: '
   const callback = call.arguments[0];
   if ((method !== 'catch' && method !== 'finally') || (callback?.type !== 'ArrowFunctionExpression' && callback?.type !== 'FunctionExpression')) return undefined;
   return { method, property: callee.property, callback };
+}
+
+/** `if ((err as Error).name !== 'X') throw err;` at the start of a catch: the tests, as written. */
+function getRethrowTests(statements: readonly Node[], state: SummaryState): string[] {
+  const tests: string[] = [];
+  for (const statement of statements) {
+    if (statement.type !== 'IfStatement' || statement.alternate || getExitKind(statement.consequent) !== 'throw') break;
+    tests.push(state.textOf(statement.test));
+  }
+  return tests;
 }
 
 function create(part: TryPartData['part'], tryNode: { loc?: { start: { line: number; column: number } } | null }, at: { loc?: { start: { line: number; column: number } } | null }, text: string, fn: number): ContextRecord {
