@@ -1,16 +1,16 @@
-import type { ContextCollector } from '../../src/summarize/walk.js';
-import type { ContextRecord } from '../../src/types/summary.js';
 import type { Node } from '@babel/types';
 import type { SummaryState } from '../../src/summarize/state.js';
-import { getExitKind, getHeaderText } from './ast-shapes.js';
+import type { ContextCollector } from '../../src/summarize/walk.js';
+import type { ContextRecord } from '../../src/types/summary.js';
+import { getExitKind, getHeaderText, unwrapTypes } from './ast-shapes.js';
 
 /**
- * The parts of a try statement a call can be in. A call in the `catch` or `finally` runs after a failure of the
- * calls in the `try` (the ones it `protects`); linking decides which earlier calls it undoes (`src/link/annotate/compensation.ts`).
+ * The parts of a try statement (or of a promise's `.catch` / `.finally`) a call can be in. A call in the `catch` or
+ * `finally` runs after a failure of the calls in the `try` (the ones it `protects`); linking decides which earlier calls it undoes (`src/link/annotate/compensation.ts`).
  */
 export interface TryPartData {
   part: 'try' | 'catch' | 'finally';
-  /** The try statement's position: the three parts of one statement share it. */
+  /** The try statement's position (for a promise chain, that of the `catch` / `finally` name): its parts share it. */
   tryLine: number;
   tryColumn: number;
   column: number;
@@ -69,10 +69,14 @@ export const UNDO_VERBS: readonly (readonly [string, string])[] = [
 /** Verbs that undo whatever the rest of the name does: `undoReservation`, `compensate-payment`, `rollbackOrder`. */
 export const UNDO_PREFIXES: readonly string[] = ['undo', 'revert', 'rollback', 'compensate', 'cancel'];
 
-/** The pattern analyzer for try/catch/finally around calls: records each part, so a call knows which one it is in. */
+/**
+ * The pattern analyzer for try/catch/finally around calls: records each part, so a call knows which one it is in.
+ * A promise chain's `.catch(cb)` and `.finally(cb)` are the same parts: the whole call is the `try` (the callback's
+ * own part, inside it, is the one that counts for its calls) and the callback is the `catch` or `finally`.
+ */
 export const compensation: ContextCollector = {
   id: 'compensation',
-  nodeTypes: ['CatchClause'],
+  nodeTypes: ['CatchClause', 'CallExpression', 'ArrowFunctionExpression', 'FunctionExpression'],
   parentTypes: ['TryStatement'],
   enter(entry, state) {
     const node = entry.node;
@@ -87,12 +91,32 @@ export const compensation: ContextCollector = {
       record.standalone = true;
       return record;
     }
+    if (node.type === 'CallExpression') {
+      const handler = getPromiseHandler(node);
+      return handler ? create('try', handler.property, node, 'try', state.fn) : undefined;
+    }
+    if ((node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression') && entry.key === 'arguments' && parent?.type === 'CallExpression') {
+      const handler = getPromiseHandler(parent);
+      if (handler?.callback !== node) return undefined;
+      const params = node.params.map((param) => (param.type === 'Identifier' ? param.name : state.textOf(param, 30))).join(', ');
+      return create(handler.method, handler.property, node, `.${handler.method}(${params})`, state.fn);
+    }
     if (node.type !== 'BlockStatement' || parent?.type !== 'TryStatement') return undefined;
     if (entry.key === 'block') return create('try', parent, parent, 'try', state.fn);
     if (entry.key === 'finalizer') return create('finally', parent, node, 'finally', state.fn);
     return undefined;
   },
 };
+
+/** `promise.catch((err) => ...)`, `promise.finally(() => ...)`: the method, where its name is, and the callback written inline. */
+function getPromiseHandler(call: Node & { type: 'CallExpression' }): { method: 'catch' | 'finally'; property: Node; callback: Node } | undefined {
+  const callee = unwrapTypes(call.callee);
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return undefined;
+  const method = callee.property.name;
+  const callback = call.arguments[0];
+  if ((method !== 'catch' && method !== 'finally') || (callback?.type !== 'ArrowFunctionExpression' && callback?.type !== 'FunctionExpression')) return undefined;
+  return { method, property: callee.property, callback };
+}
 
 /** `if ((err as Error).name !== 'X') throw err;` at the start of a catch: the tests, as written. */
 function getRethrowTests(statements: readonly Node[], state: SummaryState): string[] {

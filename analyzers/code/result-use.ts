@@ -19,6 +19,8 @@ export interface ResultData {
   otherCalls?: [number, number][];
   /** The variable (or destructuring pattern, or `.then` parameter) as written. */
   variable?: string;
+  /** Where the result lands, as written (the declaration, the return, the `.then` call); filled for kept records. */
+  text?: string;
   /** Each read after the call: its line and the path read (`''` for the whole value, `decision`, `Payload.status`). */
   reads: [number, string][];
   /** The variables holding the result (or a value decoded from it), each with the scope it is declared in. */
@@ -119,7 +121,11 @@ function create(use: ResultData['use'], at: Node, calls: readonly Node[], state:
     reads: [],
     fn: state.fn,
   };
-  return { kind: 'result', line: at.loc?.start.line ?? 0, data: data as unknown as Record<string, unknown> };
+  const record: ContextRecord = { kind: 'result', line: at.loc?.start.line ?? 0, data: data as unknown as Record<string, unknown> };
+  state.contextFinishers.set(record, () => {
+    data.text = state.textOf(at);
+  });
+  return record;
 }
 
 function createReturn(at: Node, argument: Node, state: SummaryState): ContextRecord | undefined {

@@ -212,6 +212,11 @@ export interface ResultAnnotation {
   readLines: number[];
   /** The calls of helpers that return the result on its way to where it is used, innermost first. */
   returnedThrough?: CodeLocation[];
+  /**
+   * The source text at `line`: the assignment, the return or `.then` call that receives the result, else the call.
+   * Always written by analyze; optional so that graphs written before it still validate.
+   */
+  text?: string;
   /** `assigned` to a variable; `returned` by the handler; `discarded`; `other`: passed on, tested or chained. */
   use: 'assigned' | 'returned' | 'discarded' | 'other';
   /** Whether the caller uses the result after the call (it must wait for it). */

@@ -15,15 +15,18 @@ export interface CompensationInput {
   origins: OriginContext;
 }
 
-/** The try statements an edge's calls sit in, by `file#line#column`. */
-function getTryKeys(chain: EdgeChain, part: TryPartData['part']): Set<string> {
-  const keys = new Set<string>();
+/** The try statements whose `try` part an edge's calls sit in, by `file#line#column`. */
+function getTryKeys(chain: EdgeChain): Set<string> {
+  const tries = new Set<string>();
+  const handlers = new Set<string>();
   for (const entry of chain.contexts) {
     if (entry.record.kind !== 'try-part') continue;
     const data = entry.record.data as unknown as TryPartData;
-    if (data.part === part) keys.add(`${entry.file}#${data.tryLine}#${data.tryColumn}`);
+    (data.part === 'try' ? tries : handlers).add(`${entry.file}#${data.tryLine}#${data.tryColumn}`);
   }
-  return keys;
+  // `promise.catch(cb)` holds its callback: a call in the callback is in the handler, not in what it protects.
+  for (const key of handlers) tries.delete(key);
+  return tries;
 }
 
 /**
@@ -33,14 +36,15 @@ function getTryKeys(chain: EdgeChain, part: TryPartData['part']): Set<string> {
  */
 export function readCompensations(inputs: readonly CompensationInput[]): Map<GraphEdge, CompensationAnnotation> {
   const out = new Map<GraphEdge, CompensationAnnotation>();
-  const tryKeys = inputs.map((input) => getTryKeys(input.chain, 'try'));
+  const tryKeys = inputs.map((input) => getTryKeys(input.chain));
   inputs.forEach((input) => {
     const trigger = findTrigger(input);
     if (!trigger) return;
     const protects = inputs.filter((other, i) => other !== input && trigger.protects(other, tryKeys[i]));
     const origins = collectArgumentResults(input);
     const compensates = inputs.filter((other) => {
-      if (other === input || protects.includes(other) || !isBefore(other, trigger.file, trigger.line)) return false;
+      // Steps inside the try count too: `try { reserve(); charge() } catch { release() }` undoes the reservation.
+      if (other === input || !isBefore(other, trigger.file, trigger.line)) return false;
       return other.resultPositions.some((p) => origins.some((o) => o.file === p.file && o.line === p.line && o.column === p.column)) || undoes(input.edge.to, other.edge.to);
     });
     out.set(input.edge, {

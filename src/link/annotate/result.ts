@@ -27,6 +27,8 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
   let contexts = getContexts(call.file, call.call.contexts, summaries);
   const positions: ResultPosition[] = [position];
   const returnedThrough: CodeLocation[] = [];
+  // The source text of the current position, for an annotation that ends there.
+  let text = call.call.text;
   // In a parallel list (`const [a, b] = await Promise.all([x(), y()])`) the call's result is one element of the list's;
   // with `Promise.race` / `Promise.any` it is the list's result itself (whichever call settles first).
   let element: string | undefined;
@@ -48,14 +50,16 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
       inList = true;
       if (!list.single) element = `[${list.branch}]`;
       position = list.position;
+      text = list.text;
       positions.push(position);
       isCall = false;
       continue;
     }
     if (!record || !data) {
       const used = isCall ? Boolean(call.call.resultUsed) : true;
-      return done({ fields: [], file: position.file, line: position.line, readLines: [], use: used ? 'other' : 'discarded', used });
+      return done({ fields: [], file: position.file, line: position.line, readLines: [], text, use: used ? 'other' : 'discarded', used });
     }
+    if (data.text !== undefined) text = data.text;
     if (data.use === 'assigned' || data.use === 'then') {
       const { readLines, fields } = summarizeReads(element === undefined ? data.reads : selectElement(data.reads, element));
       return done({
@@ -63,48 +67,56 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
         file: position.file,
         line: record.line,
         readLines,
+        text,
         use: data.use === 'assigned' ? 'assigned' : 'other',
         used: readLines.length > 0,
         ...(data.variable !== undefined ? { variable: data.variable } : {}),
       });
     }
     if (data.use === 'discarded') {
-      return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'discarded', used: false });
+      return done({ fields: [], file: position.file, line: position.line, readLines: [], text, use: 'discarded', used: false });
     }
     // Returned from function `fn`: by the handler, into the Promise.all mapping it, or to the caller of a helper.
     const fn = fnKey(position.file, data.fn);
-    if (entries.has(fn)) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'returned', used: true });
+    if (entries.has(fn)) return done({ fields: [], file: position.file, line: record.line, readLines: [], text, use: 'returned', used: true });
     const fanOut = contexts.find((r) => r.kind === 'fan-out' && (r.data as unknown as FanOutData).elementFn === data.fn);
     if (fanOut) {
       position = { file: position.file, line: fanOut.line, column: (fanOut.data as unknown as FanOutData).column };
+      text = (fanOut.data as unknown as FanOutData).text;
       positions.push(position);
       isCall = false;
       continue;
     }
     const caller = chain.calls.findIndex((c, i) => i < index && c.role === 'path' && c.into === fn);
-    if (caller < 0) return done({ fields: [], file: position.file, line: record.line, readLines: [], use: 'other', used: true });
+    if (caller < 0) return done({ fields: [], file: position.file, line: record.line, readLines: [], text, use: 'other', used: true });
+    // What a `.finally` callback returns is dropped: the chain settles with the value before it.
+    const callee = chain.calls[caller].call.callee;
+    if (chain.calls[caller].callback && callee.k === 'get' && callee.prop === 'finally') {
+      return done({ fields: [], file: position.file, line: record.line, readLines: [], text, use: 'discarded', used: false });
+    }
     index = caller;
     call = chain.calls[caller];
     position = { file: call.file, line: call.call.line, column: call.call.column };
+    text = call.call.text;
     positions.push(position);
     returnedThrough.push({ file: call.file, line: call.call.line });
     contexts = getContexts(call.file, call.call.contexts, summaries);
     isCall = true;
   }
-  return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'other', used: true });
+  return done({ fields: [], file: position.file, line: position.line, readLines: [], text, use: 'other', used: true });
 }
 
 /**
  * The parallel list the call is an element of (the call starts where one of its elements starts), which one, and
  * whether the list settles to a single result (`race`, `any`) rather than one per element.
  */
-function findList(contexts: readonly ContextRecord[], position: ResultPosition): { branch: number; single: boolean; position: ResultPosition } | undefined {
+function findList(contexts: readonly ContextRecord[], position: ResultPosition): { branch: number; single: boolean; text: string; position: ResultPosition } | undefined {
   const fanOut = contexts.find((r) => r.kind === 'fan-out');
   const data = fanOut?.data as unknown as FanOutData | undefined;
   if (!fanOut || data?.kind !== 'parallel') return undefined;
   const branch = (data.branchStarts ?? []).findIndex(([line, column]) => line === position.line && column === position.column);
   const single = data.combinator === 'race' || data.combinator === 'any';
-  return branch < 0 ? undefined : { branch, single, position: { file: position.file, line: fanOut.line, column: data.column } };
+  return branch < 0 ? undefined : { branch, single, text: data.text, position: { file: position.file, line: fanOut.line, column: data.column } };
 }
 
 /** The reads of one element of a list result: `[1]` and `[1].total` of `const [a, b] = ...` become `` and `total`. */
