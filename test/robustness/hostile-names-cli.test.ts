@@ -16,7 +16,6 @@ import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 const sandbox = mkdtempSync(path.join(tmpdir(), 'l2s-hostile-cli-'));
-const repo = path.join(sandbox, 'repo');
 const work = path.join(sandbox, 'work');
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
@@ -86,7 +85,7 @@ async function run(args: string[]): Promise<CliResult> {
 }
 
 describe('hostile names through every command that writes', () => {
-  const before = snapshot(sandbox);
+  const initial = snapshot(sandbox);
 
   it('analyze, propose, migrate, generate (every --iac) and report write only where they were told', { timeout: 600_000 }, async () => {
     const runs = [
@@ -100,8 +99,8 @@ describe('hostile names through every command that writes', () => {
 
     const after = snapshot(sandbox);
     // The repository and the file outside it are as they were; everything new is below work/.
-    for (const [file, hash] of before) expect(after.get(file), file).toBe(hash);
-    const written = [...after.keys()].filter((file) => !before.has(file));
+    for (const [file, hash] of initial) expect(after.get(file), file).toBe(hash);
+    const written = [...after.keys()].filter((file) => !initial.has(file));
     expect(written.length).toBeGreaterThan(20);
     for (const file of written) expect(file.startsWith('work/'), file).toBe(true);
 
