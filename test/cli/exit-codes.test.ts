@@ -7,6 +7,8 @@ import { runCliAsync } from '../helpers/run-cli.js';
 /**
  * Every exit code of the README's table, for every command (`analyze`, `report`, `generate`, `check`, plus the program's own help and
  * version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
+ * Every exit code of the README's table, for every command (`analyze`, `report`, `generate`, `propose`, `migrate`, `lint`,
+ * plus the program's own help and version). 130 (Ctrl-C) is tested in interrupt.test.ts. No case may print a stack trace.
  */
 
 /** Analysed without a single diagnostic. */
@@ -22,6 +24,15 @@ const reportDir = path.join(dir, 'report');
 mkdirSync(reportDir);
 writeFileSync(path.join(reportDir, 'report.md'), 'keep me');
 symlinkSync(existing, link);
+/** A small app (no chain is recommended): propose and migrate run through quickly. */
+const SMALL = 'fixtures/generators/asl/forwarder';
+const migrateDir = path.join(dir, 'migrate');
+mkdirSync(migrateDir);
+writeFileSync(path.join(migrateDir, 'lambda2sfn.plan.yaml'), 'keep me');
+const badPlan = path.join(dir, 'bad-plan.yaml');
+writeFileSync(badPlan, 'schemaVersion: [unclosed\n');
+const cleanAsl = path.join(dir, 'clean.asl.json');
+writeFileSync(cleanAsl, JSON.stringify({ Comment: 'one state', StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }));
 
 const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] = [
   { name: 'analyze on a clean app', args: ['analyze', CLEAN, '--format', 'json'], code: 0 },
@@ -55,6 +66,15 @@ const cases: { name: string; args: string[]; code: number; stderr?: RegExp }[] =
   { name: 'check with a bad --fail-on', args: ['check', CLEAN, '--fail-on', 'fatal'], code: 2, stderr: /'fatal' is invalid/ },
   { name: 'check with a missing --config', args: ['check', CLEAN, '--config', path.join(dir, 'nope.json')], code: 2, stderr: /cannot read the configuration/ },
   { name: 'check report over an existing file, no --force', args: ['check', CLEAN, '--no-cache', '-o', existing], code: 2, stderr: /already exists/ },
+  { name: 'propose over an existing plan file, no --force', args: ['propose', SMALL, '--yes', '-o', existing, '--no-progress'], code: 2, stderr: /already exists/ },
+  { name: 'propose with a malformed --decide', args: ['propose', SMALL, '--decide', 'oops', '-o', path.join(dir, 'p.yaml'), '--no-progress'], code: 2, stderr: /expected ID=VALUE/ },
+  { name: 'propose replaying a broken plan', args: ['propose', '--plan', badPlan, '--no-progress'], code: 2, stderr: /plan/ },
+  { name: 'migrate without --out', args: ['migrate', SMALL, '--yes'], code: 2, stderr: /required option '--out <dir>'/ },
+  { name: 'migrate over existing outputs, no --force', args: ['migrate', SMALL, '--yes', '--out', migrateDir, '--no-progress'], code: 2, stderr: /output file exists/ },
+  { name: 'migrate folder cannot be made', args: ['migrate', SMALL, '--yes', '--out', path.join(aFile, 'out'), '--no-progress'], code: 3, stderr: /could not write/ },
+  { name: 'lint a clean definition', args: ['lint', cleanAsl], code: 0 },
+  { name: 'lint a file that cannot be read', args: ['lint', path.join(dir, 'nope.asl.json')], code: 1, stderr: /ENOENT/ },
+  { name: 'lint with a bad --type', args: ['lint', cleanAsl, '--type', 'bogus'], code: 2, stderr: /'bogus' is invalid/ },
 ];
 
 describe('exit codes', () => {
@@ -68,5 +88,6 @@ describe('exit codes', () => {
   it('left the files the refused runs named untouched', () => {
     expect(readFileSync(existing, 'utf8')).toBe('keep me');
     expect(readFileSync(path.join(reportDir, 'report.md'), 'utf8')).toBe('keep me');
+    expect(readFileSync(path.join(migrateDir, 'lambda2sfn.plan.yaml'), 'utf8')).toBe('keep me');
   });
 });

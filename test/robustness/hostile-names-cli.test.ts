@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IAC_TARGETS } from '../../src/types/deploy.js';
 import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 
 /**
@@ -16,7 +15,6 @@ import { runCliAsync, type CliResult } from '../helpers/run-cli.js';
 
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 const sandbox = mkdtempSync(path.join(tmpdir(), 'l2s-hostile-cli-'));
-const repo = path.join(sandbox, 'repo');
 const work = path.join(sandbox, 'work');
 afterAll(() => rmSync(sandbox, { recursive: true, force: true }));
 
@@ -86,22 +84,23 @@ async function run(args: string[]): Promise<CliResult> {
 }
 
 describe('hostile names through every command that writes', () => {
-  const before = snapshot(sandbox);
+  const initial = snapshot(sandbox);
 
-  it('analyze, propose, migrate, generate (every --iac) and report write only where they were told', { timeout: 600_000 }, async () => {
+  it('analyze, propose, migrate, generate and report write only where they were told', { timeout: 600_000 }, async () => {
     const runs = [
       ['analyze', '../repo', '--format', 'json', '-o', 'graph.json'],
       ['propose', '../repo', '--yes', '-o', 'plan.yaml'],
       ['migrate', '../repo', '--yes', '--out', 'migrate'],
-      ...IAC_TARGETS.map((iac) => ['generate', '--plan', 'plan.yaml', '--out', `generate-${iac}`, '--iac', iac]),
+      // Two formats here; generator-paths.test.ts runs every generator for every --iac on hostile names.
+      ...['sam', 'cdk'].map((iac) => ['generate', '--plan', 'plan.yaml', '--out', `generate-${iac}`, '--iac', iac]),
       ['report', '--plan', 'plan.yaml', '--out', 'report'],
     ];
     for (const args of runs) expect((await run(args)).code, args.join(' ')).toBe(0);
 
     const after = snapshot(sandbox);
     // The repository and the file outside it are as they were; everything new is below work/.
-    for (const [file, hash] of before) expect(after.get(file), file).toBe(hash);
-    const written = [...after.keys()].filter((file) => !before.has(file));
+    for (const [file, hash] of initial) expect(after.get(file), file).toBe(hash);
+    const written = [...after.keys()].filter((file) => !initial.has(file));
     expect(written.length).toBeGreaterThan(20);
     for (const file of written) expect(file.startsWith('work/'), file).toBe(true);
 
