@@ -1,13 +1,14 @@
 import type { GeneratedFile, Generator } from '../src/types/generator.js';
 import type { CatchRule, Condition, ResultHandling, RetryRule, Step, StepInput, WorkflowPlan } from '../src/types/plan.js';
 import { Expression, toJsonataCondition, toJsonataOutput, toJsonataValue, toJsonataPath, wrap } from './asl-jsonata.js';
+import { getAslFileName } from './shared/placeholders.js';
 
 /** An ASL document, as plain JSON. */
 export type AslDefinition = Record<string, unknown>;
 
 /** Where a workflow's definition is written, relative to the output folder; the IaC generators refer to it. */
 export function getAslPath(workflow: WorkflowPlan): string {
-  return `statemachines/${workflow.name}.asl.json`;
+  return getAslFileName(workflow);
 }
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { createRootReader } from '../src/root-reader.js';
+import { SafePathAllocator } from '../src/safe-path.js';
 import { DEFAULT_LIMITS } from '../src/types/analyzers.js';
 import type { Plan, WorkflowPlan } from '../src/types/plan.js';
 import { addMarkers, formatMarker } from './handlers/markers.js';
@@ -94,7 +95,8 @@ function getConsumers(workflow: WorkflowPlan): Set<string> {
 function renderReadme(result: HandlersResult): string {
   const lines = ['# Refactored handlers (lambda2sfn)', '', 'Each file replaces the file of the same path under the analysed folder. See docs/handlers.md for the transformations and the split-handler envelope.', ''];
   lines.push('## Files written', '');
-  for (const file of result.files) lines.push(`- \`handlers/${file.file}\` (${file.functions.join(', ')})${file.kept ? ': **kept as it was**, with markers' : ''}`);
+  const outputs = getHandlerOutputPaths(result);
+  for (const file of result.files) lines.push(`- \`${outputs.get(file.file)}\` (${file.functions.join(', ')})${file.kept ? ': **kept as it was**, with markers' : ''}`);
   lines.push('');
   for (const file of result.files) {
     lines.push(`## ${file.file}`, '');
@@ -115,16 +117,38 @@ export function getMarkers(result: HandlersResult): string[] {
   return result.files.flatMap((file) => file.problems.map(formatMarker));
 }
 
+const HANDLERS_DIR = 'handlers';
+const README = `${HANDLERS_DIR}/README.md`;
+const DIFF = `${HANDLERS_DIR}/handlers.diff`;
+
+/**
+ * Where each refactored file is written (by its path in the analysed folder): the same path under `handlers/`,
+ * every segment through safe-path.ts, so a handler named `../x` or `CON` in a hand-edited plan stays inside and
+ * `Orders.ts` next to `orders.ts` stays apart; the README and the diff keep their names.
+ */
+export function getHandlerOutputPaths(result: HandlersResult): Map<string, string> {
+  const allocator = new SafePathAllocator();
+  for (const reserved of [README, DIFF]) allocator.allocate(reserved.split('/'));
+  return new Map(
+    result.files.map((file) => {
+      const names = path.posix.normalize(file.file).split('/');
+      const extension = path.posix.extname(names.at(-1)!);
+      return [file.file, allocator.allocate([HANDLERS_DIR, ...names.slice(0, -1), names.at(-1)!.slice(0, names.at(-1)!.length - extension.length)], extension)];
+    }),
+  );
+}
+
 export const handlers = {
   id: 'handlers',
   description: 'the handlers refactored for the workflow: orchestration removed, split into parts where the workflow waits for a call',
   generate(plan: Plan, options: GeneratorOptions): GeneratedFile[] {
     const result = refactorHandlers(plan, options);
-    const files: GeneratedFile[] = result.files.map((file) => ({ path: `handlers/${file.file}`, contents: file.text }));
-    files.push({ path: 'handlers/README.md', contents: renderReadme(result) });
+    const outputs = getHandlerOutputPaths(result);
+    const files: GeneratedFile[] = result.files.map((file) => ({ path: outputs.get(file.file)!, contents: file.text }));
+    files.push({ path: README, contents: renderReadme(result) });
     if (options.diff) {
       const patch = result.files.map((file) => createTwoFilesPatch(`a/${file.file}`, `b/${file.file}`, file.original, file.text, undefined, undefined, { context: 3 })).join('');
-      files.push({ path: 'handlers/handlers.diff', contents: patch });
+      files.push({ path: DIFF, contents: patch });
     }
     return files;
   },

@@ -1,3 +1,4 @@
+import { toDistinctSegment } from '../src/safe-path.js';
 import type { DeploySettings } from '../src/types/deploy.js';
 import { DEFAULT_DEPLOY_SETTINGS } from '../src/types/deploy.js';
 import type { GeneratedFile, Generator } from '../src/types/generator.js';
@@ -327,7 +328,7 @@ export const iamPolicy: Generator = {
         Warnings: policy.warnings,
         PolicyDocument: document,
       };
-      return { path: `${workflow.name}.iam-policy.json`, contents: `${JSON.stringify(out, null, 2)}\n` };
+      return { path: toDistinctSegment(workflow.name, '.iam-policy.json'), contents: `${JSON.stringify(out, null, 2)}\n` };
     });
   },
 };

@@ -114,7 +114,10 @@ export const serverless: Generator = {
     const contexts = plan.workflows.map((workflow) => {
       const context = newCfnContext(plan, workflow, 'serverless', settings);
       // The same definition the asl generator writes, with its placeholders inlined.
-      stateMachines[toCamelCase(workflow.name)] = buildStateMachine(context, renderAsl(workflow), resources);
+      // Keyed by the workflow's name; by its logical id when the name gives no key or one already taken (`Orders`, `orders`).
+      const named = toCamelCase(workflow.name);
+      const key = named === '' || named in stateMachines ? toCamelCase(workflow.logicalId) : named;
+      stateMachines[key] = buildStateMachine(context, renderAsl(workflow), resources);
       for (const [name, meaning] of context.parameters) context.notes.parameters.push({ name: `\${param:${name}}`, meaning });
       return context;
     });

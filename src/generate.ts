@@ -13,7 +13,7 @@ export async function runGenerators(plan: Plan, generators: readonly Generator[]
   for (const generator of generators) {
     for (const file of await generator.generate(plan, options)) {
       if (!isSafeRelativePath(file.path)) throw new Error(`generator ${generator.id} produced an unsafe output path: ${JSON.stringify(file.path)}`);
-      if (files.some((other) => other.path === file.path)) throw new Error(`two generators wrote ${file.path} (the second: ${generator.id})`);
+      if (files.some((other) => other.path.toLowerCase() === file.path.toLowerCase())) throw new Error(`two generators wrote ${file.path} (the second: ${generator.id}), or two paths that differ only in case`);
       files.push(file);
     }
   }

@@ -55,6 +55,25 @@ export function isSafeSegment(segment: string): boolean {
  */
 export function toSafeSegment(name: string, extension = ''): string {
   if (isSafeSegment(name + extension)) return name + extension;
+  return withFingerprint(name, extension);
+}
+
+/** Names toDistinctSegment keeps as they are: lowercase ASCII, as propose names workflows (`place-order`). */
+const LOWERCASE_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * A safe segment for a name that must stay apart from every other name's without seeing them (a workflow's files
+ * are named by several generators, each on its own): a safe lowercase ASCII name is kept as it is; any other name
+ * gets a fingerprint of itself, so names that differ only in case (`Orders`, `orders`) never meet on a
+ * case-insensitive disk. The writer refuses the one collision left (a name written as another's fingerprinted form).
+ */
+export function toDistinctSegment(name: string, extension = ''): string {
+  if (LOWERCASE_NAME.test(name) && isSafeSegment(name + extension)) return name + extension;
+  return withFingerprint(name, extension);
+}
+
+/** The unsafe parts of `name` replaced by `-`, cut to length, and a fingerprint of the original appended. */
+function withFingerprint(name: string, extension: string): string {
   const cleaned = name
     .normalize('NFC')
     .replace(FORBIDDEN, '-')
@@ -81,26 +100,43 @@ export function isSafeRelativePath(relative: string): boolean {
 
 /**
  * Gives out safe paths for a set of names and guarantees they are distinct on case-insensitive file systems too
- * (`Orders` and `orders` on macOS): a later name that would collide gets a fingerprint. Call it in a stable order
- * (sorted names) and the paths are stable.
+ * (`Orders` and `orders` on macOS), and that no file is given out where another needs a folder (`a` and `a/b`): a
+ * later name that would collide gets a number and a fingerprint. Call it in a stable order (sorted names) and the
+ * paths are stable.
  */
 export class SafePathAllocator {
-  private readonly taken = new Map<string, string>();
+  /** Files given out (case-folded), each with the names it was given for. */
+  private readonly files = new Map<string, string>();
+  /** The folders those files are in (case-folded). */
+  private readonly folders = new Set<string>();
 
   /** The path for `names` (see toSafeRelativePath); the same names always get the same path. */
   allocate(names: readonly string[], extension = ''): string {
+    if (names.length === 0) throw new Error('SafePathAllocator.allocate needs at least one name');
     const key = JSON.stringify([names, extension]);
-    let candidate = toSafeRelativePath(names, extension);
-    for (let attempt = 1; this.isTakenByOther(candidate, key); attempt++) {
-      const numbered = [...names.slice(0, -1), `${names[names.length - 1]}#${attempt}`];
-      candidate = toSafeRelativePath(numbered, extension);
-    }
-    this.taken.set(candidate.normalize('NFC').toLowerCase(), key);
-    return candidate;
+    const segments: string[] = [];
+    names.forEach((name, i) => {
+      const isFile = i === names.length - 1;
+      const ext = isFile ? extension : '';
+      let segment = toSafeSegment(name, ext);
+      for (let attempt = 1; this.conflicts([...segments, segment].join('/'), isFile, key); attempt++) segment = toSafeSegment(`${name}#${attempt}`, ext);
+      segments.push(segment);
+    });
+    const allocated = segments.join('/');
+    this.files.set(foldCase(allocated), key);
+    for (let i = 1; i < segments.length; i++) this.folders.add(foldCase(segments.slice(0, i).join('/')));
+    return allocated;
   }
 
-  private isTakenByOther(candidate: string, key: string): boolean {
-    const owner = this.taken.get(candidate.normalize('NFC').toLowerCase());
-    return owner !== undefined && owner !== key;
+  /** A folder may not be a file given out; a file may not be a folder given out, nor another name's file. */
+  private conflicts(candidate: string, isFile: boolean, key: string): boolean {
+    const folded = foldCase(candidate);
+    const owner = this.files.get(folded);
+    if (!isFile) return owner !== undefined;
+    return (owner !== undefined && owner !== key) || this.folders.has(folded);
   }
+}
+
+function foldCase(relative: string): string {
+  return relative.normalize('NFC').toLowerCase();
 }

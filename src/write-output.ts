@@ -75,6 +75,12 @@ export function writeOutputFiles(outDir: string, files: readonly OutputFile[], o
     if (seen.has(key)) throw new OutputError(`two output files would be written to ${target}`);
     seen.add(key);
   }
+  // A file where another needs a folder (`a` and `a/b`) would fail half-way: found before anything is written.
+  for (const target of targets) {
+    for (let folder = path.dirname(target); folder.length > root.length; folder = path.dirname(folder)) {
+      if (seen.has(folder.toLowerCase())) throw new OutputError(`${folder} would be both an output file and the folder of another`);
+    }
+  }
   // The folder itself may be a link: the user named it. Links below it are refused.
   if (existsSync(root) && !statSync(root).isDirectory()) {
     throw new UsageError(`${outDir} exists and is not a folder`, 'choose another output folder');

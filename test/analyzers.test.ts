@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderJson } from '../src/format/json.js';
 import { analyze } from '../src/pipeline.js';
 import { validateGraph } from '../src/schema/validate-graph.js';
 import { compareExpectations, readExpectedBlock, type Expectations } from './helpers/expectations.js';
@@ -27,8 +28,13 @@ for (const group of [...GRAPH_CASE_GROUPS, ...PATTERN_CASE_GROUPS]) {
       const caseDir = path.join(FIXTURES, 'analyzers', group, name);
       const expected = JSON.parse(readFileSync(path.join(caseDir, 'expected.json'), 'utf8')) as Expectations;
       it(`${name}: ${expected.description ?? ''}`, async () => {
-        const { graph } = await analyze(caseDir);
+        const { graph, summaries } = await analyze(caseDir);
         expect(compareExpectations(expected, graph)).toEqual([]);
+        if (!PATTERN_CASE_GROUPS.includes(group)) return;
+        // Annotations are part of the public Graph JSON; the contexts behind them are cached as plain JSON.
+        const validation = validateGraph(JSON.parse(renderJson(graph)));
+        expect(validation.valid ? [] : validation.errors).toEqual([]);
+        for (const summary of summaries.values()) expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
       });
     }
   });

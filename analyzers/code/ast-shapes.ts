@@ -33,6 +33,20 @@ export function getAwaitedCall(node: Node | null | undefined): (Node & { type: '
   return inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression' ? inner : undefined;
 }
 
+/**
+ * The calls whose result an expression amounts to: the awaited call, or each branch's of a ternary
+ * (`await (express ? send(a) : send(b))`). Nested ternaries are followed a few levels deep.
+ */
+export function getAwaitedCalls(node: Node | null | undefined, depth = 0): (Node & { type: 'CallExpression' | 'OptionalCallExpression' })[] {
+  if (!node) return [];
+  const inner = unwrapAwait(node);
+  if (inner.type === 'ConditionalExpression' && depth < 4) {
+    return [...getAwaitedCalls(inner.consequent, depth + 1), ...getAwaitedCalls(inner.alternate, depth + 1)];
+  }
+  const call = getAwaitedCall(inner);
+  return call ? [call] : [];
+}
+
 /** `a.b.c` as written without casts and optional marks (`(err as Error).name` → `err.name`); undefined for other shapes. */
 export function getMemberPath(node: Node): string | undefined {
   const parts: string[] = [];
@@ -96,6 +110,24 @@ export function getHeaderText(state: SummaryState, node: Node, bodyStart: number
   const end = bodyStart ?? node.end ?? node.start;
   const text = state.source.slice(node.start, Math.min(end, node.start + max * 4)).replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The operands of a chain of one logical operator, in order: `a || b || c` → a, b, c. Iterative and bounded (a long
+ * chain in hostile input must not overflow the stack): past `max` operands the rest stays one operand.
+ */
+export function splitLogical(node: Node, operator: '&&' | '||', max = 32): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const n = unwrapTypes(stack.pop()!);
+    if (n.type === 'LogicalExpression' && n.operator === operator && out.length + stack.length < max) {
+      stack.push(n.right, n.left);
+    } else {
+      out.push(n);
+    }
+  }
+  return out;
 }
 
 /** Statements of a block or the single statement of a loop/if body. */

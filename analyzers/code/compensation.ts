@@ -1,6 +1,8 @@
 import type { ContextCollector } from '../../src/summarize/walk.js';
 import type { ContextRecord } from '../../src/types/summary.js';
-import { getHeaderText } from './ast-shapes.js';
+import type { Node } from '@babel/types';
+import type { SummaryState } from '../../src/summarize/state.js';
+import { getExitKind, getHeaderText } from './ast-shapes.js';
 
 /**
  * The parts of a try statement a call can be in. A call in the `catch` or `finally` runs after a failure of the
@@ -15,6 +17,10 @@ export interface TryPartData {
   /** `catch (err)`, `finally`, `try`. */
   text: string;
   fn: number;
+  /** For a catch: the tests of the `if (test) throw ...;` statements it starts with (errors it rethrows at once). */
+  rethrows?: string[];
+  /** For a catch: it ends in a return or a throw, so the code after the try never runs after it. */
+  exits?: boolean;
 }
 
 /**
@@ -72,7 +78,14 @@ export const compensation: ContextCollector = {
     const node = entry.node;
     const parent = entry.up?.node;
     if (node.type === 'CatchClause' && parent?.type === 'TryStatement') {
-      return create('catch', parent, node, getHeaderText(state, node, node.body.start, 60), state.fn);
+      const record = create('catch', parent, node, getHeaderText(state, node, node.body.start, 60), state.fn);
+      const rethrows = getRethrowTests(node.body.body, state);
+      if (rethrows.length > 0) (record.data as unknown as TryPartData).rethrows = rethrows;
+      const exit = getExitKind(node.body);
+      if (exit === 'return' || exit === 'throw') (record.data as unknown as TryPartData).exits = true;
+      // Kept without calls inside: the workflow runs a catch that handles a failed call as a part of its own.
+      record.standalone = true;
+      return record;
     }
     if (node.type !== 'BlockStatement' || parent?.type !== 'TryStatement') return undefined;
     if (entry.key === 'block') return create('try', parent, parent, 'try', state.fn);
@@ -80,6 +93,16 @@ export const compensation: ContextCollector = {
     return undefined;
   },
 };
+
+/** `if ((err as Error).name !== 'X') throw err;` at the start of a catch: the tests, as written. */
+function getRethrowTests(statements: readonly Node[], state: SummaryState): string[] {
+  const tests: string[] = [];
+  for (const statement of statements) {
+    if (statement.type !== 'IfStatement' || statement.alternate || getExitKind(statement.consequent) !== 'throw') break;
+    tests.push(state.textOf(statement.test));
+  }
+  return tests;
+}
 
 function create(part: TryPartData['part'], tryNode: { loc?: { start: { line: number; column: number } } | null }, at: { loc?: { start: { line: number; column: number } } | null }, text: string, fn: number): ContextRecord {
   const data: TryPartData = {

@@ -4,7 +4,7 @@ import { toSym } from '../../src/summarize/to-sym.js';
 import type { ContextCollector, WalkEntry } from '../../src/summarize/walk.js';
 import type { ConditionAnnotation, ConditionComparison } from '../../src/types/annotations.js';
 import type { ContextRecord, Sym } from '../../src/types/summary.js';
-import { getExitKind, getMemberPath, unwrapTypes } from './ast-shapes.js';
+import { getExitKind, getMemberPath, splitLogical, unwrapTypes } from './ast-shapes.js';
 import { createFileState } from './file-state.js';
 import { getResultCall } from './result-use.js';
 
@@ -185,12 +185,6 @@ function readTest(data: ConditionData, test: Node, state: SummaryState): void {
 function getJoin(test: Node): '&&' | '||' | undefined {
   const n = unwrapTypes(test);
   return n.type === 'LogicalExpression' && (n.operator === '&&' || n.operator === '||') ? n.operator : undefined;
-}
-
-function splitLogical(node: Node, operator: '&&' | '||'): Node[] {
-  const n = unwrapTypes(node);
-  if (n.type === 'LogicalExpression' && n.operator === operator) return [...splitLogical(n.left, operator), ...splitLogical(n.right, operator)];
-  return [n];
 }
 
 /** `order.total > 1000`, `1000 < order.total`, `!order.paid`, `order.id`, `x != null`, `x === undefined`. */

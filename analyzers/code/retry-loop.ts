@@ -3,7 +3,7 @@ import type { SummaryState } from '../../src/summarize/state.js';
 import { isFunctionNode } from '../../src/summarize/to-sym.js';
 import type { ContextCollector, WalkEntry } from '../../src/summarize/walk.js';
 import type { ContextRecord } from '../../src/types/summary.js';
-import { getAwaitedCall, getExitKind, getHeaderText, getMemberPath, getStatements, unwrapTypes } from './ast-shapes.js';
+import { getAwaitedCall, getExitKind, getHeaderText, getMemberPath, getStatements, splitLogical, unwrapTypes } from './ast-shapes.js';
 import { StepReader, type Cond, type ErrorCheckData, type Expr, type Jitter, type Step } from './retry-steps.js';
 
 /**
@@ -93,7 +93,7 @@ function readLoopRetry(tryEntry: WalkEntry, state: SummaryState): { line: number
   // The loop's own test is one more way to give up: before each attempt, or after it in a do...while.
   let attemptsText: string | undefined;
   if (loopNode.test) {
-    const parts = splitAnd(loopNode.test).filter((part) => reader.mentionsCounter(part));
+    const parts = splitLogical(loopNode.test, '&&').filter((part) => reader.mentionsCounter(part));
     let test: Cond | undefined;
     if (parts.length) {
       test = parts.length === 1 ? reader.toCond(parts[0]) : { all: parts.map((part) => reader.toCond(part)) };
@@ -247,7 +247,7 @@ function hasSuccessExit(block: Node, flags: readonly string[]): boolean {
 function getFlagNames(test: Node | null | undefined): string[] {
   if (!test) return [];
   const names: string[] = [];
-  for (const part of splitAnd(test)) {
+  for (const part of splitLogical(test, '&&')) {
     const n = unwrapTypes(part);
     if (n.type === 'UnaryExpression' && n.operator === '!' && unwrapTypes(n.argument).type === 'Identifier') {
       names.push((unwrapTypes(n.argument) as Node & { name: string }).name);
@@ -275,7 +275,7 @@ function findCounter(loop: Node & { test?: Node | null }, statements: readonly N
   const moved = new Set<string>();
   collectMovedNames(statements, moved, 0);
   if (loop.test) {
-    for (const part of splitAnd(loop.test)) {
+    for (const part of splitLogical(loop.test, '&&')) {
       const n = unwrapTypes(part);
       if (n.type !== 'BinaryExpression') continue;
       for (const side of [n.left, n.right]) {
@@ -331,7 +331,7 @@ function readInit(counter: { name: string; init?: Node }, reader: StepReader, st
 function findExitText(statements: readonly Node[], reader: StepReader, state: SummaryState): string | undefined {
   for (const statement of statements) {
     if (statement.type !== 'IfStatement') continue;
-    const parts = splitOr(statement.test).filter((part) => reader.mentionsCounter(part));
+    const parts = splitLogical(statement.test, '||').filter((part) => reader.mentionsCounter(part));
     if (parts.length) return parts.map((part) => state.textOf(part)).join(' || ');
   }
   return undefined;
@@ -405,7 +405,7 @@ function isCounterArgument(arg: Node, param: string | undefined): boolean {
 }
 
 function readsLength(test: Node): boolean {
-  for (const part of splitAnd(test)) {
+  for (const part of splitLogical(test, '&&')) {
     const n = unwrapTypes(part);
     if (n.type !== 'BinaryExpression') continue;
     for (const side of [n.left, n.right]) {
@@ -419,18 +419,6 @@ function readsLength(test: Node): boolean {
 function isAlwaysTrue(test: Node): boolean {
   const n = unwrapTypes(test);
   return (n.type === 'BooleanLiteral' && n.value) || (n.type === 'NumericLiteral' && n.value !== 0);
-}
-
-function splitAnd(node: Node): Node[] {
-  const n = unwrapTypes(node);
-  if (n.type === 'LogicalExpression' && n.operator === '&&') return [...splitAnd(n.left), ...splitAnd(n.right)];
-  return [n];
-}
-
-function splitOr(node: Node): Node[] {
-  const n = unwrapTypes(node);
-  if (n.type === 'LogicalExpression' && n.operator === '||') return [...splitOr(n.left), ...splitOr(n.right)];
-  return [n];
 }
 
 function splitSequence(node: Node): Node[] {

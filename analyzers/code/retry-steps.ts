@@ -3,7 +3,7 @@ import type { SummaryState } from '../../src/summarize/state.js';
 import { toSym } from '../../src/summarize/to-sym.js';
 import { getChildKeys } from '../../src/summarize/walk.js';
 import type { Sym } from '../../src/types/summary.js';
-import { getCalleeName, getExitKind, getMemberPath, getSleepDuration, getStatements, unwrapAwait, unwrapTypes } from './ast-shapes.js';
+import { getCalleeName, getExitKind, getMemberPath, getSleepDuration, getStatements, splitLogical, unwrapAwait, unwrapTypes } from './ast-shapes.js';
 
 /**
  * Arithmetic over the attempt counter (`'c'`) and values evaluated when linking (`{ s }`: constants, options),
@@ -449,12 +449,6 @@ function isErrorField(node: Node): boolean {
   if (!path || !path.includes('.')) return false;
   const last = path.slice(path.lastIndexOf('.') + 1);
   return ERROR_NAME_PROPS.has(last);
-}
-
-function splitLogical(node: Node, operator: '||' | '&&'): Node[] {
-  const n = unwrapTypes(node);
-  if (n.type === 'LogicalExpression' && n.operator === operator) return [...splitLogical(n.left, operator), ...splitLogical(n.right, operator)];
-  return [n];
 }
 
 function withWhen(step: Step, when: Cond | undefined): Step {

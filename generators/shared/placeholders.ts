@@ -1,8 +1,12 @@
+import { toDistinctSegment } from '../../src/safe-path.js';
 import type { Step, WorkflowPlan, WorkflowResource } from '../../src/types/plan.js';
 
-/** The ASL file of a workflow, relative to the output folder, as the ASL generator writes it. */
+/**
+ * The ASL file of a workflow, relative to the output folder, as the ASL generator writes it. The name goes through
+ * safe-path.ts: a hand-edited plan's `../x` or `CON` stays inside, and `Orders` and `orders` stay apart.
+ */
 export function getAslFileName(workflow: WorkflowPlan): string {
-  return `statemachines/${workflow.name}.asl.json`;
+  return `statemachines/${toDistinctSegment(workflow.name, '.asl.json')}`;
 }
 
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9_]*)\}/g;
@@ -91,5 +95,5 @@ export function toSnakeCase(text: string): string {
 /** `PlaceOrderWorkflow` → `placeOrderWorkflow`. */
 export function toCamelCase(text: string): string {
   const pascal = toPascalCase(text);
-  return pascal[0]!.toLowerCase() + pascal.slice(1);
+  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
 }

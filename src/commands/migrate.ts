@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { getAslPath } from '../../generators/asl.js';
 import { GENERATORS, IAC_GENERATOR_IDS } from '../../generators/index.js';
 import type { Streams } from '../cli.js';
 import { buildDeploySettings, type DeployFlags } from '../deploy-context.js';
@@ -71,7 +72,7 @@ async function checkDefinitions(plan: Plan, files: readonly GeneratedFile[]): Pr
     const definition = JSON.parse(file.contents) as Record<string, unknown>;
     const { valid, errors } = await validateAsl(definition);
     validation.push({ file: file.path, check: ASL_CHECKS, valid, errors });
-    const type = plan.workflows.find((workflow) => file.path.endsWith(`/${workflow.name}.asl.json`))?.type;
+    const type = plan.workflows.find((workflow) => getAslPath(workflow) === file.path)?.type;
     lint.push(...lintDefinition(definition, { file: file.path, ...(type ? { type } : {}) }));
   }
   return { validation, lint };
@@ -79,15 +80,16 @@ async function checkDefinitions(plan: Plan, files: readonly GeneratedFile[]): Pr
 
 /** What the handlers generator did with each function: refactored, or kept with the reason at its marker. */
 async function getHandlerOutcomes(plan: Plan, root: string): Promise<HandlerOutcome[]> {
-  const { refactorHandlers } = await import('../../generators/handlers.js');
+  const { getHandlerOutputPaths, refactorHandlers } = await import('../../generators/handlers.js');
   const result = refactorHandlers(plan, { root });
+  const outputs = getHandlerOutputPaths(result);
   return result.files.flatMap((file) =>
     file.functions.map((fn): HandlerOutcome => {
       const problem = file.problems[0];
       return {
         function: fn,
         source: file.file,
-        ...(file.kept ? {} : { output: `handlers/${file.file}` }),
+        ...(file.kept ? {} : { output: outputs.get(file.file) }),
         status: file.kept ? 'kept' : 'refactored',
         ...(file.kept && problem ? { reason: `${problem.reason}${problem.hint ? `: ${problem.hint}` : ''}`, marker: { file: file.file, line: problem.line, text: '' } } : {}),
       };

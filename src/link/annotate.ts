@@ -7,6 +7,7 @@ import type { Expansion } from '../resolve/resolve-calls.js';
 import type { CallSite } from './callers.js';
 import type { SdkCallDetector } from './detect-sdk-calls.js';
 import { fnKey, type Evaluator } from './evaluate.js';
+import { readCatchClause } from './annotate/catch-clause.js';
 import { ChainBuilder, type EdgeChain } from './annotate/chain.js';
 import { readCompensations, type CompensationInput } from './annotate/compensation.js';
 import { readConditions } from './annotate/conditions.js';
@@ -88,6 +89,8 @@ function annotate(
   const annotations: EdgeAnnotations = {};
   const callPath = getCallPath(chain);
   if (callPath.length) annotations.callPath = callPath;
+  const caughtBy = readCatchClause(chain, entries, summaries);
+  if (caughtBy) annotations.caughtBy = caughtBy;
   const retries = readRetries(chain, { summaries, evaluator, values });
   if (retries.length) annotations.retries = retries;
   const fanOutAnnotations = toFanOutAnnotations(fanOuts, chain, values, origins);

@@ -14,7 +14,7 @@ export interface CallSite {
 export function buildCallerIndex(summaries: ReadonlyMap<string, FileSummary>, evaluator: Evaluator): Map<string, CallSite[]> {
   const callers = new Map<string, CallSite[]>();
   for (const [file, summary] of summaries) {
-    for (const call of summary.calls) {
+    for (const call of [...summary.calls, ...(summary.constructions ?? [])]) {
       const callee = evaluator.evaluate(call.callee, { file, bindings: null });
       for (const alt of evaluator.alternatives(callee)) {
         if (alt.s.k !== 'fn') continue;

@@ -6,7 +6,7 @@ import { addFinding, ask, type FlowContext } from './flow-context.js';
 import { buildFunctionFlow, setOutput } from './function-flow.js';
 import { createGraphIndex } from './graph-index.js';
 import { NameAllocator, toPascalCase } from './naming.js';
-import type { SourceLines } from './source-lines.js';
+import type { SourceLines } from '../source-lines.js';
 
 /** Step Functions' limit on a state's input or output. */
 const STATE_PAYLOAD_LIMIT = 256 * 1024;

@@ -1,4 +1,4 @@
-import type { ConditionAnnotation, FanOutAnnotation } from '../types/annotations.js';
+import type { CatchAnnotation, ConditionAnnotation, FanOutAnnotation } from '../types/annotations.js';
 import type { GraphEdge } from '../types/graph.js';
 import { isChoiceCondition } from './choice-conditions.js';
 
@@ -15,6 +15,13 @@ export interface CallGroup {
   waits: boolean;
   /** Conditions a Choice tests before the call (outermost first). */
   guard: ConditionAnnotation[];
+  /**
+   * Early returns before the call (`if (orders.length === 0) return ...`): the function is split there, so that the
+   * Choice after its part (on `$.done`) ends the workflow instead of making the call.
+   */
+  exits: ConditionAnnotation[];
+  /** The caller's catch clause that handles the call's failure without calling anything (run as an on-error part). */
+  caughtBy?: CatchAnnotation;
   /** Calls in the catch clauses that handle this group's failure (compensations). */
   compensations: GraphEdge[];
 }
@@ -37,6 +44,8 @@ export function groupCalls(calls: readonly GraphEdge[]): CallGroup[] {
       ...(fanOut ? { fanOut } : {}),
       waits: isWaitedFor(edge, fanOut),
       guard: (edge.annotations?.conditions ?? []).filter(isChoiceCondition),
+      exits: (edge.annotations?.conditions ?? []).filter(isEarlyReturn),
+      ...(edge.annotations?.caughtBy ? { caughtBy: edge.annotations.caughtBy } : {}),
       compensations: [],
     });
   }
@@ -47,6 +56,16 @@ export function groupCalls(calls: readonly GraphEdge[]): CallGroup[] {
   }
   for (const group of groups) group.edges.sort((a, b) => (a.annotations?.fanOuts?.[0]?.branch ?? 0) - (b.annotations?.fanOuts?.[0]?.branch ?? 0));
   return groups;
+}
+
+/** Whether the function must be split at the group: it waits for the result, or a condition (a guard, an early return) decides whether the call is made. */
+export function isBoundary(group: CallGroup): boolean {
+  return group.waits || group.guard.length > 0 || group.exits.length > 0;
+}
+
+/** An early return before the call; one inside a catch clause is the catch's business. */
+function isEarlyReturn(condition: ConditionAnnotation): boolean {
+  return condition.form === 'early-exit' && condition.source !== 'error';
 }
 
 /** Compensating calls whose protected call is not among the function's calls: reported, not moved. */

@@ -17,7 +17,7 @@ import type { DecisionRequest } from './decide.js';
 import type { GraphIndex } from './graph-index.js';
 import { NameAllocator, toPlaceholder } from './naming.js';
 import { lambdaServiceRetry, toRetryRules } from './retry-rules.js';
-import type { SourceLines } from './source-lines.js';
+import type { SourceLines } from '../source-lines.js';
 
 /** What the mapping rules share while they build one workflow. */
 export interface FlowContext {

@@ -1,6 +1,7 @@
+import type { CatchAnnotation } from '../types/annotations.js';
 import type { GraphEdge, GraphNode } from '../types/graph.js';
 import type { CatchRule, ChoiceStep, FunctionPart, ParallelStep, Step, StepInput, TaskStep } from '../types/plan.js';
-import { groupCalls, getOrphanCompensations, type CallGroup } from './call-groups.js';
+import { groupCalls, getOrphanCompensations, isBoundary, type CallGroup } from './call-groups.js';
 import { toChoiceCondition } from './choice-conditions.js';
 import { buildFanOutStep } from './fan-out.js';
 import { replaceForwarder } from './forwarder.js';
@@ -46,7 +47,7 @@ export async function buildFunctionFlow(ctx: FlowContext, functionId: string, cu
     }
     const fn = registerFunction(ctx, functionId);
     fn.movedCalls.push(...calls.filter((edge) => !fn.movedCalls.some((moved) => moved.file === edge.file && moved.line === edge.line && moved.to === edge.to)).map((edge) => toMovedCall(edge, ctx.lines.getText(edge.file, edge.line))));
-    if (groups.some((group) => group.waits || group.guard.length > 0)) return await buildPartsFlow(ctx, functionId, groups, cursor, options);
+    if (groups.some(isBoundary)) return await buildPartsFlow(ctx, functionId, groups, cursor, options);
     return await buildWholeFlow(ctx, functionId, groups, cursor, options);
   } finally {
     ctx.path.pop();
@@ -184,7 +185,7 @@ async function buildPartsFlow(ctx: FlowContext, functionId: string, groups: Call
   fn.invocation = 'parts';
   const builder: PartsBuilder = { functionId, fnName: toPascalCase(functionId), parts: fn.parts, exports: ctx.partNames.get(functionId) ?? new NameAllocator() };
   ctx.partNames.set(functionId, builder.exports);
-  const lastWaited = groups.findLastIndex((group) => group.waits || group.guard.length > 0);
+  const lastWaited = groups.findLastIndex(isBoundary);
   const boundaries = groups.slice(0, lastWaited + 1);
   const handedOn = groups.slice(lastWaited + 1);
   const steps: Step[] = [];
@@ -199,6 +200,7 @@ async function buildPartsFlow(ctx: FlowContext, functionId: string, groups: Call
     const flow = await buildGroupSteps(ctx, group, { mode: 'envelope', input: '$.payload' }, { tail: false });
     const main = flow.steps[0];
     if (main && group.compensations.length > 0) await addCompensation(ctx, builder, group, main);
+    else if (main && group.caughtBy && group.waits) addCatchClause(ctx, builder, group, group.caughtBy, main);
     steps.push(...withGuard(ctx, group, flow.steps, group.waits));
     previous = group;
   }
@@ -269,7 +271,8 @@ function describeCallee(edges: readonly GraphEdge[]): string {
 function buildPartTask(ctx: FlowContext, builder: PartsBuilder, part: FunctionPart, eventPath: string, ends: boolean): TaskStep {
   const name = ctx.names.allocate(`${builder.fnName}${toPascalCase(part.name)}`);
   part.states.push(name);
-  const anchor = part.after ?? part.before[0];
+  // An on-error part runs the catch clause: cite it rather than the call that failed.
+  const anchor = part.catchClause ?? part.after ?? part.before[0];
   const what = part.role === 'start' ? `up to ${describeMoved(part.before)}` : part.role === 'on-error' ? `in the catch of ${part.after?.to}` : `after ${part.after?.to}${part.before.length > 0 ? `, up to ${describeMoved(part.before)}` : ''}`;
   return buildLambdaTask(ctx, {
     name,
@@ -343,13 +346,36 @@ async function addCompensation(ctx: FlowContext, builder: PartsBuilder, group: C
   step.catch.push(rule);
 }
 
-function addErrorPart(ctx: FlowContext, builder: PartsBuilder, failed: GraphEdge, catchClause: FunctionPart['catchClause'], compensation: GraphEdge): FunctionPart {
+/**
+ * The code caught the failure of `group` and handled it without calling other functions (`catch (err) { if
+ * (err.name !== 'X') throw err; ...; return json(409, ...) }`): the step that replaces the group gets a Catch that
+ * runs the catch clause as an on-error part to the handler's end, which returns (the workflow's result) or throws
+ * (the workflow fails, as the handler did).
+ */
+function addCatchClause(ctx: FlowContext, builder: PartsBuilder, group: CallGroup, caught: CatchAnnotation, step: Step): void {
+  if (!('catch' in step)) return;
+  const evidence = ctx.lines.getEvidence(caught.file, caught.line);
+  if (!caught.exits) {
+    addFinding(ctx, 'catch-not-moved', 'warning', `the catch at ${caught.file}:${caught.line} handles the failure of ${describeGroup(group)} and goes on after the try: the workflow has no Catch for it, so such a failure now fails the execution; end the catch with a return or a throw, or handle the failure in ${describeGroup(group)}`, [evidence]);
+    return;
+  }
+  const part = addErrorPart(ctx, builder, group.edges[0]!, evidence, undefined);
+  step.catch.push({
+    errorEquals: ['States.ALL'],
+    resultPath: '$.error',
+    comment: `the catch at ${caught.file}:${caught.line} handles the failure of ${describeGroup(group)}${caught.errorCondition ? ` (when ${caught.errorCondition}: the part rethrows the others)` : ''}`,
+    evidence: [evidence],
+    steps: [buildPartTask(ctx, builder, part, '$.event', true)],
+  });
+}
+
+function addErrorPart(ctx: FlowContext, builder: PartsBuilder, failed: GraphEdge, catchClause: FunctionPart['catchClause'], compensation: GraphEdge | undefined): FunctionPart {
   const part: FunctionPart = {
     name: builder.exports.allocate(toCamelCase(`on ${failed.to} error`)),
     role: 'on-error',
     after: toMovedCall(failed, ctx.lines.getText(failed.file, failed.line)),
     ...(catchClause ? { catchClause } : {}),
-    before: [toMovedCall(compensation, ctx.lines.getText(compensation.file, compensation.line))],
+    before: compensation ? [toMovedCall(compensation, ctx.lines.getText(compensation.file, compensation.line))] : [],
     vars: [],
     states: [],
   };

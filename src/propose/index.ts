@@ -5,7 +5,7 @@ import { buildWorkflowPlan } from './build-workflow.js';
 import { createDecide, type DecisionSources } from './decide.js';
 import { toKebabCase } from './naming.js';
 import { assessChains } from '../assess/assess-chains.js';
-import { createSourceLines } from './source-lines.js';
+import { createSourceLines } from '../source-lines.js';
 
 
 export interface ProposeInput {

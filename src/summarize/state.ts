@@ -27,6 +27,8 @@ export class SummaryState {
   readonly scopes: ScopeRecord[] = [{ parent: -1, fn: -1, bindings: Object.create(null) }];
   readonly functions: FunctionRecord[] = [];
   readonly calls: CallRecord[] = [];
+  /** Constructor calls of the project's classes (see FileSummary.constructions). */
+  readonly constructions: CallRecord[] = [];
   readonly contexts: ContextRecord[] = [];
   readonly writes: PendingWrite[] = [];
   /** Identifier references per function (-1: module level), keyed by `name@scope` to keep one of each. */
@@ -164,6 +166,7 @@ export class SummaryState {
       scopes: this.scopes,
       functions: this.functions,
       calls: this.calls,
+      ...(this.constructions.length > 0 ? { constructions: this.constructions } : {}),
       contexts: this.contexts,
       ...extra,
     };

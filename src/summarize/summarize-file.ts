@@ -49,7 +49,7 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   const calls = state.calls.filter((call) => isCallWorthLinking(call, state, options.sdkMethods, options.keptGlobals));
   state.calls.length = 0;
   state.calls.push(...calls);
-  for (const call of calls) {
+  for (const call of [...calls, ...state.constructions]) {
     const node = state.callNodes.get(call);
     if (!node) continue;
     call.text = state.textOf(node);
@@ -222,7 +222,7 @@ function getLocalObject(sym: Sym, state: SummaryState, depth: number): (Sym & { 
 function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
   const marked = new Set<string>();
   const work: Sym[] = [];
-  for (const call of state.calls) work.push(call.callee, ...call.args);
+  for (const call of [...state.calls, ...state.constructions]) work.push(call.callee, ...call.args);
   work.push(...Object.values(state.exports));
   for (const fn of state.functions) work.push(...fn.returns, ...fn.refs);
   for (const roots of extraRoots) work.push(...roots);

@@ -96,12 +96,19 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     const node = frame.node;
     if (TYPE_ONLY.has(node.type)) continue;
     const exits = pending;
+    const callCount = state.calls.length;
     const skipChildren = enterNode(frame, state, exits);
     const own = byType.get(node.type);
     const byParent = frame.up ? byParentType.get(frame.up.node.type) : undefined;
     if (own) enterCollectors(own, frame, state, exits);
     // A collector named for both the node's type and its parent's is called once.
-    if (byParent) enterCollectors(own ? byParent.filter((c) => !own.includes(c)) : byParent, frame, state, exits);
+    if (byParent) {
+      const depth = state.contextStack.length;
+      enterCollectors(own ? byParent.filter((c) => !own.includes(c)) : byParent, frame, state, exits);
+      // A record for a position (a branch of `c ? send(a) : send(b)`, the right of `c && send()`) holds the call that
+      // stands in that position itself, recorded just before by enterNode.
+      if (state.contextStack.length > depth) addPositionContexts(state, callCount, depth);
+    }
     if (exits.length > 0) {
       const taken = exits.slice();
       exits.length = 0;
@@ -116,6 +123,14 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     }
     if (skipChildren) continue;
     pushChildren(frame, stack);
+  }
+}
+
+function addPositionContexts(state: SummaryState, firstCall: number, depth: number): void {
+  const added = state.contextStack.slice(depth);
+  for (let i = firstCall; i < state.calls.length; i++) {
+    const call = state.calls[i];
+    call.contexts = [...(call.contexts ?? []), ...added];
   }
 }
 
@@ -518,11 +533,11 @@ function enterCall(frame: WalkEntry, state: SummaryState): void {
     return;
   }
   if (state.calls.length >= 20_000 || isGlobalCall(callee, state)) return;
-  addCall(frame, node, toSym(callee, state), state);
+  state.calls.push(toCallRecord(frame, node, toSym(callee, state), state, true));
 }
 
-/** Record a call (or a constructor call) with its arguments and context. */
-function addCall(frame: WalkEntry, node: Node & { arguments: Node[] }, callee: Sym, state: SummaryState): void {
+/** A call (or a constructor call) with its arguments and, for calls, the contexts around it. */
+function toCallRecord(frame: WalkEntry, node: Node & { arguments: Node[] }, callee: Sym, state: SummaryState, withContexts: boolean): CallRecord {
   const call: CallRecord = {
     callee,
     args: node.arguments.slice(0, 8).map((arg) => toSym(arg, state)),
@@ -531,12 +546,12 @@ function addCall(frame: WalkEntry, node: Node & { arguments: Node[] }, callee: S
     line: node.loc?.start.line ?? 0,
     column: (node.loc?.start.column ?? 0) + 1,
     text: '',
-    ...(state.contextStack.length > 0 ? { contexts: [...state.contextStack] } : {}),
+    ...(withContexts && state.contextStack.length > 0 ? { contexts: [...state.contextStack] } : {}),
     resultUsed: isResultUsed(frame),
   };
-  state.calls.push(call);
   // Source texts are cut only for the calls the summary keeps (see summarize-file.ts).
   state.callNodes.set(call, node);
+  return call;
 }
 
 /**
@@ -547,13 +562,13 @@ function addCall(frame: WalkEntry, node: Node & { arguments: Node[] }, callee: S
 function enterNew(frame: WalkEntry, state: SummaryState): void {
   const node = frame.node as Node & { type: 'NewExpression' };
   const callee = node.callee;
-  if (callee.type !== 'Identifier' || state.calls.length >= 20_000) return;
+  if (callee.type !== 'Identifier' || state.constructions.length >= 2_000) return;
   const found = state.lookup(callee.name, state.scope);
   if (!found) return;
   const value = found.value;
   if (value.k === 'import' && /^(@aws-sdk\/|aws-sdk|node:)/.test(value.source)) return;
   if (value.k !== 'obj' && value.k !== 'import') return;
-  addCall(frame, node, { k: 'get', obj: toSym(callee, state), prop: 'constructor' }, state);
+  state.constructions.push(toCallRecord(frame, node, { k: 'get', obj: toSym(callee, state), prop: 'constructor' }, state, false));
 }
 
 /** A call whose value is dropped (`await send(x);`) versus one whose result flows somewhere. */

@@ -15,6 +15,8 @@ export interface CodeLocation {
 export interface EdgeAnnotations {
   /** The calls that lead from the function's handler to the call site, outermost first, when the call sits in a helper. */
   callPath?: CodeLocation[];
+  /** The handler's catch clause that handles the call's failure (retry loops left out). */
+  caughtBy?: CatchAnnotation;
   compensation?: CompensationAnnotation;
   /** Every condition the call depends on, outermost first. */
   conditions?: ConditionAnnotation[];
@@ -109,6 +111,20 @@ export interface FanOutAnnotation {
   text: string;
   /** Whether the other calls' results stay usable when one fails (`allSettled`, `any`). */
   toleratesFailures: boolean;
+}
+
+/**
+ * The catch clause that handles a failed call: the innermost try around the call in the handler's own code (a try
+ * inside a retry loop is the retry's business). The workflow runs it as an on-error part (docs/plan.md).
+ */
+export interface CatchAnnotation {
+  /** Early exits at the start of the catch that test the caught error, as the condition under which the catch goes on. */
+  errorCondition?: string;
+  /** Whether the catch ends in a return or a throw: one that goes on after the try cannot be run as a part to the handler's end. */
+  exits: boolean;
+  file: string;
+  line: number;
+  text: string;
 }
 
 export interface CompensationAnnotation {

@@ -127,6 +127,12 @@ export interface FileSummary {
   scopes: ScopeRecord[];
   functions: FunctionRecord[];
   calls: CallRecord[];
+  /**
+   * `new` of classes of the project (`new Publisher(sqs, process.env.QUEUE_URL)`), as calls of their constructor
+   * (`Publisher.constructor(...)`). Only the caller index reads them: a target injected through a constructor and
+   * kept in a field is followed to where the instance is made. Absent when there are none.
+   */
+  constructions?: CallRecord[];
   contexts: ContextRecord[];
   /** Module-level references (code run at load time), like FunctionRecord.refs. */
   moduleRefs: Sym[];

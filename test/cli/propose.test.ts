@@ -57,16 +57,57 @@ describe('lambda2sfn migrate', () => {
     expect(states.OrderEventsTopicSubscribers).toMatchObject({ Type: 'Parallel', Branches: [{ StartAt: 'NotifyCustomer' }, { StartAt: 'UpdateLoyalty' }] });
     expect(states.NeedsFraudCheck).toMatchObject({ Type: 'Choice', Choices: [{ And: [{ Variable: '$.vars.order.total', IsPresent: true }, { Variable: '$.vars.order.total', NumericGreaterThan: 1000 }], Next: 'FraudCheck' }] });
     expect(states.FulfillOrder?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'SendToOrdersDLQ' }]);
+    // The compensation: a failed payment runs the catch clause, then releaseInventory, then the rest of the catch.
+    expect(states.PlaceOrderOnValidatePaymentErrorReturned).toMatchObject({ Type: 'Choice', Default: 'ReleaseInventory' });
+    expect(states.ReleaseInventory?.Next).toBe('PlaceOrderAfterReleaseInventory');
+    // The catch of the reservations (InsufficientStockError → 409) runs as an on-error part of placeOrder.
+    expect(states.ReserveInventoryForEachItem?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PlaceOrderOnReserveInventoryError' }]);
+    expect(states.PlaceOrderOnReserveInventoryError).toMatchObject({ Type: 'Task', Parameters: { Payload: { step: 'onReserveInventoryError', 'error.$': '$.error' } }, OutputPath: '$.Payload.return', End: true });
+    expect(states.PlaceOrderOnReserveInventoryError?.Comment).toContain('src/handlers/place-order.ts:149');
+    // expireReservations returns early when nothing expired: a Choice ends the workflow before releaseInventory.
+    const expire = JSON.parse(tree['statemachines/expire-reservations.asl.json']!) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(expire.StartAt).toBe('ExpireReservationsBeforeReleaseInventory');
+    expect(expire.States.ExpireReservationsBeforeReleaseInventoryReturned).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.done', BooleanEquals: true, Next: 'ExpireReservationsReturnedBeforeReleaseInventory' }],
+      Default: 'ReleaseInventory',
+    });
+    expect(expire.States.ExpireReservationsReturnedBeforeReleaseInventory).toEqual(expect.objectContaining({ Type: 'Succeed', OutputPath: '$.return' }));
+    // The ranking propose prints is the report's.
+    const listed = [...first.stdout.matchAll(/^ {2}(\w+)\s+(strong|possible|not recommended)\s/gm)].map((match) => [match[1], match[2]]);
+    const ranked = [...tree['report.md']!.matchAll(/^\| \d+ \| \[`(\w+)`\]\(#[^)]*\) \| \S+ \*\*([a-z ]+)\*\*/gm)].map((match) => [match[1], match[2]]);
+    expect(listed).toEqual([['placeOrder', 'strong'], ['expireReservations', 'possible']]);
+    expect(ranked).toEqual(listed);
 
     const again = await runCli(['migrate', ORDERS, '--yes', '--out', path.join(work, 'out')]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/output files exist.*\n\s+hint: pass --force/);
+    expect(again.stderr).toMatch(/output files already exist.*\n\s+hint: pass --force/);
 
     const replay = await runCli(['migrate', '--plan', path.join(work, 'out', 'lambda2sfn.plan.yaml'), '--out', path.join(work, 'replayed')]);
     expect(replay.stderr).not.toContain('took the recommended defaults');
     expect(replay.code).toBe(0);
     expect(readTree(path.join(work, 'replayed'))).toEqual(tree);
   }, 180_000);
+
+  it('proposes workflows that behave as the code: the early return ends the workflow, the caught InsufficientStockError answers 409', async () => {
+    const work = tempDir();
+    expect((await runCli(['migrate', ORDERS, '--yes', '--out', work])).code).toBe(0);
+    const order = { version: '2.0', routeKey: 'POST /orders', rawPath: '/orders', isBase64Encoded: false, body: JSON.stringify({ customerId: 'c1', email: 'a@example.com', currency: 'EUR', paymentToken: 'tok', items: [{ sku: 'A', quantity: 1, unitPrice: 5 }] }) };
+    writeFileSync(path.join(work, 'order.json'), JSON.stringify(order));
+    const plan = path.join(work, 'lambda2sfn.plan.yaml');
+    const simulate = async (args: string[]) => {
+      const result = await runCli(['simulate', '--plan', plan, '--format', 'json', '--no-progress', ...args], { timeout: 180_000 });
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { verdict: string; chain: { invocations: { function: string }[] }; workflowTrace: { invocations: { function: string }[] } }[];
+    };
+    // No stale reservations in the empty store: expireReservations returns early and releaseInventory never runs.
+    const [expired] = await simulate(['--workflow', 'expire-reservations']);
+    expect(expired?.verdict).toBe('same');
+    expect(expired?.workflowTrace.invocations.map((entry) => entry.function)).toEqual(['expireReservations']);
+    const [rejected] = await simulate(['--workflow', 'place-order', '--input', path.join(work, 'order.json'), '--fail', 'reserveInventory:InsufficientStockError']);
+    expect(rejected?.verdict).toBe('same');
+    expect(JSON.stringify(rejected?.workflowTrace)).toContain('409');
+  }, 300_000);
 
   it('answers questions from flags, and warns about an answer no question used', async () => {
     const work = tempDir();
@@ -116,7 +157,7 @@ describe('lambda2sfn propose', () => {
     const steps = [
       { expect: 'Which chains should become workflows', send: '\r' },
       { expect: '\\[place-order\\] JSONPath or JSONata', send: `${down}\r` },
-      { expect: 'OrdersQueue[\\s\\S]*place-order\\.ts:182[\\s\\S]*recommended: collapse', send: '\r' },
+      { expect: 'OrdersQueue[\\s\\S]*place-order\\.ts:182  await sqs\\.send\\([\\s\\S]*recommended: collapse', send: '\r' },
       { expect: 'OrderEventsTopic', send: `${down}\r` },
       { expect: 'Standard or Express workflow for placeOrder', send: '\r' },
       { expect: '\\[expire-reservations\\] JSONPath or JSONata', send: '\r' },

@@ -76,6 +76,18 @@ describe('SafePathAllocator', () => {
     expect(allocator.allocate(['chains', 'orders'], '.json')).toBe(second);
   });
 
+  it('gives no file where another name needs a folder, whichever comes first', () => {
+    const allocator = new SafePathAllocator();
+    const file = allocator.allocate(['handlers', 'README.md']);
+    const nested = allocator.allocate(['handlers', 'readme.md', 'x'], '.js');
+    expect(file).toBe('handlers/README.md');
+    expect(nested.toLowerCase().startsWith('handlers/readme.md/')).toBe(false);
+    const folderFirst = new SafePathAllocator();
+    expect(folderFirst.allocate(['a', 'b'])).toBe('a/b');
+    expect(folderFirst.allocate(['A']).toLowerCase()).not.toBe('a');
+    expect(folderFirst.allocate(['a', 'b'])).toBe('a/b');
+  });
+
   it('never gives two different name lists the same path (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 3 }), { maxLength: 30 }), (lists) => {
@@ -88,6 +100,10 @@ describe('SafePathAllocator', () => {
           const owner = byPath.get(key);
           if (owner !== undefined) expect(owner).toBe(JSON.stringify(names));
           byPath.set(key, JSON.stringify(names));
+        }
+        // No path is the folder of another.
+        for (const key of byPath.keys()) {
+          for (let i = key.indexOf('/'); i >= 0; i = key.indexOf('/', i + 1)) expect(byPath.has(key.slice(0, i))).toBe(false);
         }
       }),
       { seed: 11, numRuns: 500 },

@@ -46,6 +46,13 @@ describe('writeOutputFiles (--out DIR)', () => {
     },
   );
 
+  it('refuses a file where another needs a folder (a, a/b) before writing anything', () => {
+    const dir = makeDir();
+    const out = path.join(dir, 'out');
+    expect(() => writeOutputFiles(out, [{ path: 'a/b/c.txt', contents: 'x' }, { path: 'A/b', contents: 'x' }])).toThrow(/both an output file and the folder/);
+    expect(listTree(dir)).toEqual([]);
+  });
+
   it('writes names from the analysed code, made safe by safe-path.ts, inside the folder', () => {
     const dir = makeDir();
     const out = path.join(dir, 'out');
