@@ -1,11 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderAsl } from '../generators/asl.js';
 import { applyUpdate, evaluateCondition } from '../src/simulate/aws/dynamodb-expressions.js';
 import { FakeTables } from '../src/simulate/aws/dynamodb-tables.js';
 import { matchesPattern } from '../src/simulate/aws/event-patterns.js';
 import { toBusinessInput, toSnsEvent, toSqsEvent } from '../src/simulate/aws/event-shapes.js';
 import { compareTraces } from '../src/simulate/compare.js';
 import { FaultInjector, parseFaultSpec } from '../src/simulate/faults.js';
+import { SimulatedResources } from '../src/simulate/resources.js';
 import type { Trace } from '../src/simulate/types.js';
+import { prepareDefinition, UnsupportedDefinition } from '../src/simulate/workflow-definition.js';
+import type { Graph } from '../src/types/graph.js';
+import { REPO } from './helpers/run-cli.js';
+import { buildSamplePlan } from './helpers/sample-plan.js';
 
 describe('--fail FUNCTION[:N][:ERROR]', () => {
   it.each([
@@ -124,5 +132,42 @@ describe('compareTraces: the first difference, named', () => {
     const workflow = trace({ invocations: [run('entry', {}, 1)] });
     expect(compareTraces(chain, workflow)).toMatchObject({ field: 'status' });
     expect(compareTraces(chain, workflow, { splitFunctions: new Set(['entry']) })).toBeUndefined();
+  });
+});
+
+describe('definitions the local runner would get wrong are refused, with the reason', () => {
+  const graph = JSON.parse(readFileSync(path.join(REPO, 'fixtures/apps/orders/graph.golden.json'), 'utf8')) as Graph;
+  const workflow = buildSamplePlan().workflows.find((entry) => entry.name === 'place-order')!;
+  type States = Record<string, Record<string, unknown>>;
+  const refusal = (edit: (states: States, definition: Record<string, unknown>) => void): string => {
+    const definition = structuredClone(renderAsl(workflow)) as unknown as Record<string, unknown> & { States: States };
+    edit(definition.States, definition);
+    try {
+      prepareDefinition(workflow, new SimulatedResources(graph), definition as never);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UnsupportedDefinition);
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('accepts the JSONPath definition as generated', () => {
+    expect(refusal(() => undefined)).toBe('accepted');
+  });
+
+  it('refuses variables, JSONata and a Distributed Map, naming the state', () => {
+    expect(refusal((states) => (states.ValidatePayment!.Assign = { attempt: 1 }))).toBe('state ValidatePayment assigns variables (Assign), which the local runner ignores');
+    expect(refusal((_states, definition) => (definition.QueryLanguage = 'JSONata'))).toContain('it is written in JSONata');
+    expect(refusal((states) => (states.FulfillOrder!.QueryLanguage = 'JSONata'))).toBe('state FulfillOrder is written in JSONata, which the local runner does not evaluate');
+    expect(
+      refusal((states) => {
+        const map = states.ReserveInventoryForEachItem!;
+        map.ItemProcessor = { ...(map.ItemProcessor as object), ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } };
+      }),
+    ).toBe('state ReserveInventoryForEachItem is a Distributed Map, which the local runner does not support');
+  });
+
+  it('refuses an integration it cannot answer', () => {
+    expect(refusal((states) => (states.FulfillOrder!.Resource = 'arn:aws:states:::ecs:runTask.sync'))).toContain('state FulfillOrder uses the integration arn:aws:states:::ecs:runTask.sync');
   });
 });

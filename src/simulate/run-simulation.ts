@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { refactorHandlers } from '../../generators/handlers.js';
+import { refactorHandlers, type HandlersResult } from '../../generators/handlers.js';
 import type { AslDefinition } from '../../generators/asl.js';
+import { InputError } from '../errors.js';
 import type { Analysis } from '../pipeline.js';
 import type { Plan, WorkflowPlan } from '../types/plan.js';
+import { validateAsl } from '../validate/validate-asl.js';
 import { installSdkV3Hook } from './aws/sdk-v3-hook.js';
 import { compareTraces } from './compare.js';
 import { FaultInjector } from './faults.js';
@@ -36,6 +38,8 @@ export interface PreparedSimulation {
   workflows: { plan: WorkflowPlan; definition: SimulatedDefinition }[];
   chainBundles: Bundles;
   workflowBundles: Bundles;
+  /** Handlers the generator kept as they were, by function: why, for the workflow's notes (the workflow runs the original). */
+  keptHandlers: Map<string, string>;
   /** Our folder for the bundles, outside the analysed folder; removed by `dispose`. */
   tempDir: string;
 }
@@ -47,9 +51,10 @@ export interface PreparedSimulation {
 export async function prepareSimulation(analysis: Analysis, plan: Plan, workflows: WorkflowPlan[], options: SimulationOptions = {}): Promise<PreparedSimulation> {
   const resources = new SimulatedResources(analysis.graph);
   const prepared = workflows.map((workflow) => ({ plan: workflow, definition: prepareDefinition(workflow, resources, options.asl) }));
+  if (options.asl) await checkGivenDefinition(prepared[0]!.definition.definition);
   const tempDir = mkdtempSync(path.join(os.tmpdir(), 'lambda2sfn-simulate-'));
   try {
-    const refactored = refactorHandlers(plan, { root: analysis.root });
+    const refactored = refactorHandlers({ ...plan, workflows }, { root: analysis.root });
     const overlay = new Map(refactored.files.map((file) => [file.file, file.text]));
     const functions = [...new Set(workflows.flatMap((workflow) => [...workflow.chain.functions, ...workflow.functions.map((fn) => fn.id)]))];
     const refs = functions.flatMap((fn) => {
@@ -62,15 +67,34 @@ export async function prepareSimulation(analysis: Analysis, plan: Plan, workflow
       chainBundles.set(ref.function, { path: await bundleHandler(analysis.root, ref, path.join(tempDir, 'chain')), ref });
       workflowBundles.set(ref.function, { path: await bundleHandler(analysis.root, ref, path.join(tempDir, 'workflow'), overlay), ref });
     }
-    return { analysis, resources, workflows: prepared, chainBundles, workflowBundles, tempDir };
+    return { analysis, resources, workflows: prepared, chainBundles, workflowBundles, keptHandlers: getKeptHandlers(refactored), tempDir };
   } catch (error) {
     rmSync(tempDir, { recursive: true, force: true });
     throw error;
   }
 }
 
+/** A definition given with `--asl` is the user's: an invalid one is their input error, said before anything runs. */
+async function checkGivenDefinition(definition: AslDefinition): Promise<void> {
+  const validation = await validateAsl(definition);
+  if (!validation.valid) throw new InputError(`--asl: the definition is not valid:\n  ${validation.errors.join('\n  ')}`, 'fix the definition, or simulate the plan\'s own (without --asl)');
+}
+
 export function disposeSimulation(simulation: PreparedSimulation): void {
   rmSync(simulation.tempDir, { recursive: true, force: true });
+}
+
+/**
+ * A handler the generator could not refactor is kept as it was: the workflow then runs the original code, which
+ * rarely answers in the shape its Tasks expect. Each scenario's verdict says so, so a difference is explained.
+ */
+function getKeptHandlers(refactored: HandlersResult): Map<string, string> {
+  const kept = new Map<string, string>();
+  for (const file of refactored.files.filter((entry) => entry.kept)) {
+    const why = file.problems.map((problem) => `${problem.reason} (${problem.file}:${problem.line})`).join('; ');
+    for (const fn of file.functions) kept.set(fn, `the handlers generator kept ${fn}'s handler as it was, so the workflow runs the original: ${why}`);
+  }
+  return kept;
 }
 
 function getHandlerRef(analysis: Analysis, resources: SimulatedResources, fn: string): HandlerRef | undefined {
@@ -130,9 +154,11 @@ export async function runScenarios(simulation: PreparedSimulation, runs: { workf
         await world.drain();
         return result.ok ? { kind: 'returned', value: result.value } : { kind: 'failed', error: result.error.name, message: result.error.message };
       });
+      const keptNotes = workflow.plan.functions.flatMap((fn) => simulation.keptHandlers.get(fn.id) ?? []);
       const workflowTrace = await runWorld(new World(analysis.graph, resources, loadHandlers(simulation.workflowBundles, `workflow-${generation}`), new FaultInjector(run.scenario.faults)), (world) =>
         runWorkflow(world, workflow.definition, run.scenario.input),
       );
+      workflowTrace.notices.unshift(...keptNotes);
       registry.reset();
       const splitFunctions = new Set(workflow.plan.functions.filter((fn) => fn.invocation === 'parts').map((fn) => fn.id));
       const difference = compareTraces(chain, workflowTrace, { splitFunctions });

@@ -1,5 +1,6 @@
 import { renderAsl, type AslDefinition } from '../../generators/asl.js';
 import type { Step, WorkflowPlan } from '../types/plan.js';
+import { forEachState } from '../validate/validate-asl.js';
 import type { SimulatedResources } from './resources.js';
 
 /** What a Task state of the definition runs in the simulation. */
@@ -96,16 +97,6 @@ function collectPlanSteps(steps: readonly Step[], into = new Map<string, Step>()
     }
   }
   return into;
-}
-
-/** Every state of a definition, in Map iterations and Parallel branches too. */
-export function forEachState(definition: Record<string, unknown>, visit: (name: string, state: Record<string, unknown>) => void): void {
-  const states = (definition.States ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [name, state] of Object.entries(states)) {
-    visit(name, state);
-    for (const nested of [state.ItemProcessor, state.Iterator]) if (nested && typeof nested === 'object') forEachState(nested as Record<string, unknown>, visit);
-    if (Array.isArray(state.Branches)) for (const branch of state.Branches) forEachState(branch as Record<string, unknown>, visit);
-  }
 }
 
 /** The value each placeholder of the plan stands for in the simulation. */

@@ -3,21 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAsl } from '../../generators/asl.js';
-import { renderPlanYaml } from '../../src/plan-file.js';
+import { readPlanFile, renderPlanYaml } from '../../src/plan-file.js';
 import type { ScenarioResult } from '../../src/simulate/types.js';
 import { REPO, runCliAsync as runCli } from '../helpers/run-cli.js';
 import { buildSamplePlan } from '../helpers/sample-plan.js';
 
 /**
- * `lambda2sfn simulate` on the bundled example with the sample plan (the hand-built plan of the orders chain):
- * the real handlers run in-process, the original chain against the workflow run by aws-local-stepfunctions with the
- * refactored handlers. Each run takes a few seconds (bundling, two worlds), so the cases share what they can.
+ * `lambda2sfn simulate` on the bundled example with the plan `lambda2sfn propose --yes` writes for it, as a user
+ * gets it: the real handlers run in-process, the original chain against the workflow run by aws-local-stepfunctions
+ * with the refactored handlers. Each run takes a few seconds (bundling, two worlds), so the cases share what they can.
  */
 
 const ORDERS = path.join(REPO, 'fixtures/apps/orders');
 const SPY = path.join(REPO, 'test/helpers/network-spy.cjs');
 let dir: string;
 let planFile: string;
+/** The hand-built sample plan (test/helpers/sample-plan.ts): its nightly workflow is JSONata with a Distributed Map. */
+let samplePlanFile: string;
 let orderFile: string;
 
 /** An order as the HTTP API hands it to placeOrder: two items, a card that is accepted. */
@@ -39,15 +41,18 @@ const ORDER_EVENT = {
   }),
 };
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'l2s-simulate-'));
   planFile = path.join(dir, 'lambda2sfn.plan.yaml');
+  const proposed = await runCli(['propose', ORDERS, '--yes', '--output', planFile, '--no-progress'], { timeout: 180_000 });
+  expect(proposed.code, proposed.stderr).toBe(0);
+  samplePlanFile = path.join(dir, 'sample.plan.yaml');
   const plan = buildSamplePlan();
   plan.sourceRoot = path.relative(dir, ORDERS);
-  writeFileSync(planFile, renderPlanYaml(plan));
+  writeFileSync(samplePlanFile, renderPlanYaml(plan));
   orderFile = path.join(dir, 'order.json');
   writeFileSync(orderFile, JSON.stringify(ORDER_EVENT));
-});
+}, 200_000);
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -58,17 +63,18 @@ async function simulate(args: string[], options: { env?: Record<string, string>;
   return result;
 }
 
-async function simulateJson(args: string[]): Promise<{ code: number; results: ScenarioResult[]; stderr: string }> {
-  const result = await simulate([...args, '--format', 'json']);
+async function simulateJson(args: string[], options: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<{ code: number; results: ScenarioResult[]; stderr: string }> {
+  const result = await simulate([...args, '--format', 'json'], options);
   expect(result.stderr).not.toContain('internal error');
   return { code: result.code, results: JSON.parse(result.stdout) as ScenarioResult[], stderr: result.stderr };
 }
 
 const runsOf = (trace: ScenarioResult['chain'], fn: string) => trace.invocations.filter((entry) => entry.function === fn);
 
-/** A copy of the place-order ASL, with placeholders, changed by `edit`, written to a file. */
+/** A copy of the proposed place-order ASL, with placeholders, changed by `edit`, written to a file. */
 function writeEditedAsl(name: string, edit: (definition: { States: Record<string, Record<string, unknown>> }) => void): string {
-  const definition = renderAsl(buildSamplePlan().workflows[0]!) as { States: Record<string, Record<string, unknown>> };
+  const workflow = readPlanFile(planFile).workflows.find((entry) => entry.name === 'place-order')!;
+  const definition = renderAsl(workflow) as { States: Record<string, Record<string, unknown>> };
   edit(definition);
   const file = path.join(dir, name);
   writeFileSync(file, JSON.stringify(definition, null, 2));
@@ -86,8 +92,11 @@ describe('lambda2sfn simulate: the bundled example', () => {
     expect(result.code).toBe(0);
   });
 
-  it('gives the same result when a transient failure is retried (the loop in the chain, Retry in the workflow)', async () => {
-    const { code, results } = await simulateJson(['--input', orderFile, '--fail', 'validatePayment:1:TransientError']);
+  it('gives the same result when a transient failure is retried (the loop in the chain, Retry in the workflow), without reaching the network', async () => {
+    // A spy loaded before lambda2sfn records any connection, DNS lookup, request or fetch that gets past the simulation.
+    const log = path.join(dir, 'network.log');
+    const { code, results } = await simulateJson(['--input', orderFile, '--fail', 'validatePayment:1:TransientError'], { nodeArgs: ['--require', SPY], env: { L2S_NET_LOG: log } });
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
     expect(code).toBe(0);
     const [result] = results;
     expect(result!.verdict).toBe('same');
@@ -96,6 +105,7 @@ describe('lambda2sfn simulate: the bundled example', () => {
       expect(runsOf(trace, 'validatePayment').map((entry) => entry.status)).toEqual(['TransientError', 'ok']);
       expect(trace.outcome).toMatchObject({ kind: 'returned', value: { statusCode: 201 } });
       expect(runsOf(trace, 'fulfillOrder')).toHaveLength(1);
+      expect(trace.notices.filter((notice) => notice.startsWith('blocked a network access'))).toEqual([]);
     }
   });
 
@@ -132,7 +142,7 @@ describe('lambda2sfn simulate: the bundled example', () => {
   it('reports a workflow without its compensation state as different', async () => {
     const asl = writeEditedAsl('no-compensation.asl.json', (definition) => {
       delete definition.States.ReleaseInventory;
-      definition.States.PlaceOrderOnValidatePaymentError!.Next = 'PlaceOrderAfterReleaseInventory';
+      definition.States.PlaceOrderOnValidatePaymentErrorReturned!.Default = 'PlaceOrderAfterReleaseInventory';
     });
     const { code, results } = await simulateJson(['--input', orderFile, '--fail', 'validatePayment', '--asl', asl]);
     expect(code).toBe(1);
@@ -160,16 +170,8 @@ describe('lambda2sfn simulate: the bundled example', () => {
     expect(result!.chain.outcome).toMatchObject({ kind: 'returned', value: { statusCode: 201 } });
   });
 
-  it('never reaches the network: a spy loaded before lambda2sfn records no connection, lookup or request', async () => {
-    const log = path.join(dir, 'network.log');
-    const result = await simulate(['--input', orderFile, '--fail', 'validatePayment:1'], { nodeArgs: ['--require', SPY], env: { L2S_NET_LOG: log } });
-    expect(result.code).toBe(0);
-    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
-    expect(result.stdout).not.toContain('blocked a network access');
-  });
-
   it('refuses a plan whose workflows it cannot simulate faithfully (JSONata, Distributed Map), exit code 2', async () => {
-    const result = await runCli(['simulate', '--plan', planFile, '--no-progress'], { timeout: 180_000 });
+    const result = await runCli(['simulate', '--plan', samplePlanFile, '--no-progress'], { timeout: 180_000 });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot simulate faithfully');
     expect(result.stderr).toContain('JSONata');
@@ -189,5 +191,14 @@ describe('lambda2sfn simulate: the bundled example', () => {
     const badInput = await runCli(['simulate', '--plan', planFile, '--workflow', 'place-order', '--input', notJson]);
     expect(badInput.code).toBe(2);
     expect(badInput.stderr).toContain('is not JSON');
+    const dangling = writeEditedAsl('dangling.asl.json', (definition) => {
+      delete definition.States.ReleaseInventory;
+    });
+    const badAsl = await runCli(['simulate', '--plan', planFile, '--workflow', 'place-order', '--input', orderFile, '--asl', dangling]);
+    expect(badAsl.code).toBe(2);
+    expect(badAsl.stderr).toContain('--asl: the definition is not valid');
+    expect(badAsl.stderr).toContain('ReleaseInventory');
+    expect(badAsl.stderr).not.toContain('internal error');
+    expect(badAsl.stdout).toBe('');
   });
 });
