@@ -50,6 +50,18 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The options of the commands that analyse a folder (analyze, check): limits, ignores, progress, the cache. */
+function addAnalysisOptions(command: Command): Command {
+  return command
+    .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
+    .option('--max-depth <n>', 'deepest nesting followed in YAML and expressions', toPositiveInt)
+    .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
+    .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
+    .option('--no-progress', 'no progress indicator on standard error')
+    .option('--cache-dir <dir>', 'keep the per-file cache here (default: the user cache folder, e.g. ~/.cache/lambda2sfn)')
+    .option('--no-cache', 'neither read nor write the cache: parse every file');
+}
+
 /** The options of `propose` and `migrate`: one flag per question they may ask. */
 function addPlanOptions(command: Command): Command {
   return command
@@ -83,20 +95,14 @@ Examples:
 Exit codes: 0 done, 1 done with findings (input not fully analysed), 2 usage error, 3 failure.`,
     );
 
-  program
+  const analyzeCommand = program
     .command('analyze')
     .description('Find every Lambda invoke, SQS/SNS/EventBridge hop and Step Functions start, and print the call graph.')
     .argument('[dir]', 'the folder to analyse', '.')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'mermaid', 'dot']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .option('--force', 'replace the output file if it exists', false)
-    .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
-    .option('--max-depth <n>', 'deepest nesting followed in YAML and expressions', toPositiveInt)
-    .option('--max-yaml-aliases <n>', 'YAML alias expansions allowed per document', toPositiveInt)
-    .option('--ignore <pattern>', 'skip paths matching this gitignore-style pattern (repeatable)', collect, [])
-    .option('--no-progress', 'no progress indicator on standard error')
-    .option('--cache-dir <dir>', 'keep the per-file cache here (default: the user cache folder, e.g. ~/.cache/lambda2sfn)')
-    .option('--no-cache', 'neither read nor write the cache: parse every file')
+    .option('--force', 'replace the output file if it exists', false);
+  addAnalysisOptions(analyzeCommand)
     .addHelpText(
       'after',
       `
@@ -259,6 +265,40 @@ Exit codes: 0 every scenario gave the same result in both, 1 a scenario differs,
     .action(async (dir: string | undefined, options) => {
       const { runSimulate } = await import('./commands/simulate.js');
       setExit(await runSimulate(dir, options, streams));
+    });
+
+  // --- check (the CI gate; docs/check.md) ---
+  addAnalysisOptions(
+    program
+      .command('check')
+      .description('Fail CI on new Lambda spaghetti: synchronous Lambda-to-Lambda invokes, hand-written retries, deep chains, recursion, fan-outs, unresolved targets, queues without a DLQ, ASL lint.')
+      .argument('[dir]', 'the folder to check', '.')
+      .addOption(new Option('-f, --format <format>', 'output format (github: workflow-command annotations)').choices(['text', 'json', 'sarif', 'github']).default('text'))
+      .option('-o, --output <file>', 'write the report to a file instead of standard output')
+      .option('--force', 'replace the output file if it exists', false)
+      .option('--config <file>', 'the configuration file (default: lambda2sfn.config.json/.yaml/.yml or the "lambda2sfn" key of package.json in the folder)')
+      .option('--baseline <file>', 'the baseline file (default: lambda2sfn.baseline.json in the folder, or the configuration\'s "baseline")')
+      .option('--no-baseline', 'report every finding as new, ignoring the baseline')
+      .option('--update-baseline', 'record every current finding in the baseline file (replacing it), then report against it', false)
+      .addOption(new Option('--fail-on <severity>', 'the lowest severity of a new finding that fails the run (default: error, or the configuration\'s "failOn")').choices(['error', 'warning', 'info', 'never']))
+      .option('--max-chain-depth <n>', 'deep-chain: report chains deeper than this many function hops (default 3)', toPositiveInt),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ lambda2sfn check                                   the current folder, text report
+  $ lambda2sfn check --update-baseline                 adopt the gate: record what exists today
+  $ lambda2sfn check --format sarif -o lambda2sfn.sarif  for GitHub code scanning
+  $ lambda2sfn check --fail-on warning --max-chain-depth 4
+
+On GitHub Actions (GITHUB_ACTIONS=true) the text report is followed by annotations for the pull request.
+Exit codes: 0 no new finding at or above --fail-on, 1 new findings at or above it, 2 usage error (bad configuration
+or baseline file), 3 failure.`,
+    )
+    .action(async (dir: string, options) => {
+      const { runCheck } = await import('./commands/check.js');
+      setExit(await runCheck(dir, options, streams));
     });
 
   return program;

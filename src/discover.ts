@@ -57,6 +57,12 @@ const TSCONFIG = /^tsconfig(\..+)?\.json$/;
 const NOT_IAC_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml']);
 /** Step Functions definitions in their own files: no analyzer parses them, later stages may link them to state machines. */
 const ASL_FILE = /\.asl\.(json|ya?ml)$/;
+
+/** Whether a path names a Step Functions definition file (`*.asl.json`, `*.asl.yaml`, `*.asl.yml`). */
+export function isAslFile(file: string): boolean {
+  return ASL_FILE.test(file);
+}
+
 const TEST_FILE = /\.(test|spec)\./;
 const TEST_SEGMENTS = new Set(['__tests__', 'test', 'tests', '__mocks__', 'e2e']);
 /** Directories read at the same time: enough to hide filesystem latency without flooding libuv's thread pool. */

@@ -287,13 +287,16 @@ function findChains(nodes: readonly GraphNode[], edges: readonly GraphEdge[], cy
   }
   const triggerKinds = getTriggerKinds(nodes, edges, kindOf);
   const inCycle = new Set(cycles.flat());
+  // Synchronous invokes by caller, counted once: scanning every edge for every chain grew with chains × edges.
+  const syncInvokesFrom = new Map<string, number>();
+  for (const edge of edges) if (edge.kind === 'invoke-sync') syncInvokesFrom.set(edge.from, (syncInvokesFrom.get(edge.from) ?? 0) + 1);
   const chains: Chain[] = [];
   components.forEach((component, i) => {
     if (fedByFunction[i] || !hasFunction[i]) return;
     const functions = component.filter((id) => kindOf.get(id) === 'function').sort(compare);
     const triggered = functions.filter((id) => (triggerKinds.get(id)?.length ?? 0) > 0);
     for (const entry of triggered.length ? triggered : [functions[0]]) {
-      const chain = buildChain(entry, successors, kindOf, edges, triggerKinds, inCycle);
+      const chain = buildChain(entry, successors, kindOf, syncInvokesFrom, triggerKinds, inCycle);
       if (chain.nodes.length > 1) chains.push(chain);
     }
   });
@@ -320,7 +323,7 @@ function buildChain(
   entry: string,
   successors: Map<string, string[]>,
   kindOf: Map<string, string>,
-  edges: readonly GraphEdge[],
+  syncInvokesFrom: Map<string, number>,
   triggerKinds: Map<string, string[]>,
   inCycle: Set<string>,
 ): Chain {
@@ -335,7 +338,8 @@ function buildChain(
     }
   }
   const functions = order.filter((id) => kindOf.get(id) === 'function');
-  const syncInvokes = edges.filter((e) => e.kind === 'invoke-sync' && seen.has(e.from)).length;
+  let syncInvokes = 0;
+  for (const id of order) syncInvokes += syncInvokesFrom.get(id) ?? 0;
   return {
     entry,
     triggers: triggerKinds.get(entry) ?? ['none'],

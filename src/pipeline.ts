@@ -76,11 +76,11 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     textKeys: [...summarizeOptions.textKeys].sort(),
     collectors: CONTEXT_COLLECTORS.map((collector) => collector.id),
   };
-  const summaryCache = options.cacheDir ? SummaryCache.load(options.cacheDir, getCacheKey(['summaries', summaryConfiguration])) : undefined;
+  const summaryCache = options.cacheDir ? SummaryCache.load(options.cacheDir, getCacheKey(['summaries', summaryConfiguration]), startedAt) : undefined;
   const code = await readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
   const summaries = code.summaries;
-  const unsaved = summaryCache?.save(startedAt);
+  const unsaved = summaryCache?.save();
   if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
 
   // 3. IaC files → Inventory.

@@ -64,8 +64,8 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
     // The reader's notice (bytes that are not UTF-8) travels with the summary, so a cached run reports it too.
     if (read.notice) summary.diagnostics.unshift(read.notice);
     out.parsed++;
-    if (hash && stats) cache?.set(file.path, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, hash, iac }, summary);
-    addSummary(out, file.path, summary);
+    const kept = hash && stats && cache ? cache.set(file.path, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, hash, iac }, summary) : summary;
+    addSummary(out, file.path, kept);
   }
   options.onProgress?.(files.length, files.length);
   return out;

@@ -38,6 +38,6 @@ export function readConfigJson(reader: DiagnosingRootReader, file: string): Conf
 }
 
 /** `ValueExpected` → `value expected`. */
-function toSentence(code: string): string {
+export function toSentence(code: string): string {
   return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

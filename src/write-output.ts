@@ -90,7 +90,7 @@ export function writeOutputFiles(outDir: string, files: readonly OutputFile[], o
   if (existing.length > 0 && !options.force) {
     const shown = existing.slice(0, 5).map((target) => toShownPath(target));
     throw new UsageError(
-      `${existing.length === 1 ? 'an output file already exists' : `${existing.length} output files already exist`}: ${shown.join(', ')}${existing.length > 5 ? ', ...' : ''}`,
+      `${existing.length === 1 ? 'an output file exists' : `${existing.length} output files exist`}: ${shown.join(', ')}${existing.length > 5 ? ', ...' : ''}`,
       'pass --force to replace them, or choose another output folder',
     );
   }

@@ -33,6 +33,20 @@ export function getAwaitedCall(node: Node | null | undefined): (Node & { type: '
   return inner.type === 'CallExpression' || inner.type === 'OptionalCallExpression' ? inner : undefined;
 }
 
+/**
+ * The calls whose result an expression amounts to: the awaited call, or each branch's of a ternary
+ * (`await (express ? send(a) : send(b))`). Nested ternaries are followed a few levels deep.
+ */
+export function getAwaitedCalls(node: Node | null | undefined, depth = 0): (Node & { type: 'CallExpression' | 'OptionalCallExpression' })[] {
+  if (!node) return [];
+  const inner = unwrapAwait(node);
+  if (inner.type === 'ConditionalExpression' && depth < 4) {
+    return [...getAwaitedCalls(inner.consequent, depth + 1), ...getAwaitedCalls(inner.alternate, depth + 1)];
+  }
+  const call = getAwaitedCall(inner);
+  return call ? [call] : [];
+}
+
 /** `a.b.c` as written without casts and optional marks (`(err as Error).name` → `err.name`); undefined for other shapes. */
 export function getMemberPath(node: Node): string | undefined {
   const parts: string[] = [];

@@ -2,7 +2,7 @@ import type { Node } from '@babel/types';
 import type { SummaryState } from '../../src/summarize/state.js';
 import { isReference, type ContextCollector, type WalkEntry } from '../../src/summarize/walk.js';
 import type { ContextRecord } from '../../src/types/summary.js';
-import { getAwaitedCall, unwrapTypes } from './ast-shapes.js';
+import { getAwaitedCall, getAwaitedCalls, unwrapTypes } from './ast-shapes.js';
 import { createFileState } from './file-state.js';
 
 /**
@@ -15,6 +15,8 @@ export interface ResultData {
   use: 'assigned' | 'returned' | 'then' | 'discarded';
   callLine: number;
   callColumn: number;
+  /** The other calls whose result lands in the same place (`await (c ? send(a) : send(b))`), as `[line, column]`. */
+  otherCalls?: [number, number][];
   /** The variable (or destructuring pattern, or `.then` parameter) as written. */
   variable?: string;
   /** Each read after the call: its line and the path read (`''` for the whole value, `decision`, `Payload.status`). */
@@ -84,7 +86,7 @@ export const resultUse: ContextCollector = {
         // `await Promise.all(...)` as a statement: the map's results are dropped (other calls say so themselves).
         const inner = unwrapTypes(node.expression);
         const call = inner.type === 'AwaitExpression' ? getAwaitedCall(inner) : undefined;
-        return call && isPromiseCombinator(call.callee) ? create('discarded', node, call, state) : undefined;
+        return call && isPromiseCombinator(call.callee) ? create('discarded', node, [call], state) : undefined;
       }
       case 'CallExpression':
         return enterThen(node, state);
@@ -105,11 +107,14 @@ function isPromiseCombinator(callee: Node): boolean {
   return n.type === 'MemberExpression' && n.object.type === 'Identifier' && /^(Promise|Bluebird|P)$/.test(n.object.name);
 }
 
-function create(use: ResultData['use'], at: Node, call: Node, state: SummaryState, variable?: string): ContextRecord {
+/** A record of the result of `calls` (the first, and the others of a ternary's branches) landing at `at`. */
+function create(use: ResultData['use'], at: Node, calls: readonly Node[], state: SummaryState, variable?: string): ContextRecord {
+  const [call, ...others] = calls;
   const data: ResultData = {
     use,
     callLine: call.loc?.start.line ?? 0,
     callColumn: (call.loc?.start.column ?? 0) + 1,
+    ...(others.length ? { otherCalls: others.map((other): [number, number] => [other.loc?.start.line ?? 0, (other.loc?.start.column ?? 0) + 1]) } : {}),
     ...(variable !== undefined ? { variable } : {}),
     reads: [],
     fn: state.fn,
@@ -118,8 +123,8 @@ function create(use: ResultData['use'], at: Node, call: Node, state: SummaryStat
 }
 
 function createReturn(at: Node, argument: Node, state: SummaryState): ContextRecord | undefined {
-  const call = getAwaitedCall(argument);
-  return call ? create('returned', at, call, state) : undefined;
+  const calls = getAwaitedCalls(argument);
+  return calls.length ? create('returned', at, calls, state) : undefined;
 }
 
 /** `const x = await call()`, `const { a, b } = await call()`, `const [a, b] = await Promise.all([...])`. */
@@ -130,9 +135,9 @@ function enterDeclarator(node: Node & { type: 'VariableDeclarator' }, state: Sum
     // `const body = JSON.parse(res.Payload)`: noted when the read of `res` inside is met (see noteRead).
     return undefined;
   }
-  const call = getAwaitedCall(init);
-  if (!call) return undefined;
-  const record = create('assigned', node, call, state, state.textOf(node.id, 60));
+  const calls = getAwaitedCalls(init);
+  if (!calls.length) return undefined;
+  const record = create('assigned', node, calls, state, state.textOf(node.id, 60));
   trackPattern(node.id, '', record, node.loc?.start.line ?? 0, state);
   return record;
 }
@@ -142,9 +147,9 @@ function enterAssignment(node: Node & { type: 'AssignmentExpression' }, state: S
   if (node.operator !== '=' || node.left.type !== 'Identifier') return undefined;
   const right = unwrapTypes(node.right);
   if (right.type !== 'AwaitExpression') return undefined;
-  const call = getAwaitedCall(right);
-  if (!call) return undefined;
-  const record = create('assigned', node, call, state, node.left.name);
+  const calls = getAwaitedCalls(right);
+  if (!calls.length) return undefined;
+  const record = create('assigned', node, calls, state, node.left.name);
   track(node.left.name, '', record, node.loc?.start.line ?? 0, state);
   return record;
 }
@@ -155,7 +160,7 @@ function enterThen(node: Node & { type: 'CallExpression' }, state: SummaryState)
   if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier' || callee.property.name !== 'then') return undefined;
   const call = getAwaitedCall(callee.object);
   if (!call) return undefined;
-  const record = create('then', node, call, state);
+  const record = create('then', node, [call], state);
   getFileState(state).thens.set(node, record);
   return record;
 }

@@ -12,6 +12,8 @@ export interface RetryLibrary {
   exports: readonly string[];
   callbackArg: number;
   optionsArg: number;
+  /** Another order the arguments may come in (promise-retry also takes `(options, fn)`). */
+  alternate?: { callbackArg: number; optionsArg: number };
   /** The option giving retries after the first attempt (`plus: 1`) or attempts in total (`plus: 0`). */
   attempts: { option: string; plus: number; default: number };
   firstDelay: { option: string; default: number };
@@ -48,6 +50,7 @@ export const RETRY_LIBRARIES: readonly RetryLibrary[] = [
     exports: ['default', '*'],
     callbackArg: 0,
     optionsArg: 1,
+    alternate: { callbackArg: 1, optionsArg: 0 },
     attempts: { option: 'retries', plus: 1, default: 10 },
     firstDelay: { option: 'minTimeout', default: 1000 },
     factor: { option: 'factor', default: 2 },
@@ -77,3 +80,10 @@ export const RETRY_LIBRARIES: readonly RetryLibrary[] = [
     jitter: { option: 'jitter', default: false, on: 'full' },
   },
 ];
+
+/** Where a library call's options are when its callback is argument `argIndex`; undefined: not a signature of it. */
+export function getOptionsArg(library: RetryLibrary, argIndex: number): number | undefined {
+  if (library.callbackArg === argIndex) return library.optionsArg;
+  if (library.alternate?.callbackArg === argIndex) return library.alternate.optionsArg;
+  return undefined;
+}

@@ -22,11 +22,11 @@ export const RETRY_OPTIONS = ['maxAttempts', 'retryMode', 'retryStrategy', 'maxR
 
 /**
  * How the SDKs retry by default once retries are configured (AWS SDK for JavaScript v3 standard mode, and v2):
- * exponential backoff with full jitter. v3: 100 ms base, doubled each time, at most 20 s. v2: `retryDelayOptions.base`
+ * exponential backoff with full jitter. v3: 3 attempts unless `maxAttempts` says otherwise, 100 ms base, doubled each time, at most 20 s. v2: `retryDelayOptions.base`
  * (100 ms unless set), doubled, no cap. Both retry throttling, transient (timeouts, connection) and 5xx errors.
  */
 export const SDK_RETRY_DEFAULTS = {
-  v3: { baseDelayMs: 100, factor: 2, maxDelayMs: 20_000 },
+  v3: { maxAttempts: 3, baseDelayMs: 100, factor: 2, maxDelayMs: 20_000 },
   v2: { baseDelayMs: 100, factor: 2 },
   retried: ['throttling', 'transient', 'server-error'],
 } as const;

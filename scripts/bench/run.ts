@@ -16,7 +16,7 @@ const USAGE = `usage: npm run bench -- [--sizes 1000,10000] [--full] [--runs 3] 
   --full         1,000, 10,000 and 50,000 files
   --runs N       runs of the floor and of analyze per size; the fastest counts (default 3)
   --no-depcruise skip dependency-cruiser (it takes minutes at 10,000 files)
-  --dir DIR      where the monorepos are generated (default: the system's temporary folder)
+  --dir DIR      where the monorepos are generated (default: a new folder in the system's temporary folder)
   --keep         keep the generated monorepos
   --json FILE    also write the figures as JSON`;
 
@@ -25,6 +25,8 @@ interface Options {
   runs: number;
   depcruise: boolean;
   dir: string;
+  /** The folder was made for this run (no --dir): removed at the end unless --keep. */
+  ownDir: boolean;
   keep: boolean;
   json?: string;
 }
@@ -57,7 +59,9 @@ function readOptions(argv: string[]): Options {
     sizes,
     runs,
     depcruise: !values['no-depcruise'],
-    dir: path.resolve(values.dir ?? path.join(os.tmpdir(), 'lambda2sfn-bench')),
+    // A folder of its own by default: two benchmarks running at once must not write over each other's trees.
+    dir: values.dir ? path.resolve(values.dir) : mkdtempSync(path.join(os.tmpdir(), 'lambda2sfn-bench-')),
+    ownDir: !values.dir,
     keep: values.keep,
     json: values.json,
   };
@@ -155,6 +159,7 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     if (!options.keep) rmSync(tree, { recursive: true, force: true });
+    else log(`${size}: kept ${tree}`);
   }
 }
 
@@ -163,7 +168,11 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(repo, 'dist/src/cli.js'))) throw new Error('lambda2sfn is not built: run npm run build');
   const loadBefore = os.loadavg()[0];
   const results: SizeResult[] = [];
-  for (const size of options.sizes) results.push(await benchSize(size, options));
+  try {
+    for (const size of options.sizes) results.push(await benchSize(size, options));
+  } finally {
+    if (options.ownDir && !options.keep) rmSync(options.dir, { recursive: true, force: true });
+  }
   const machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown CPU',
     cores: os.availableParallelism(),

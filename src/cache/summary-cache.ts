@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import type { FileSummary } from '../types/summary.js';
 
@@ -16,8 +17,8 @@ export interface CachedFileInfo {
 
 interface Entry {
   info: CachedFileInfo;
-  /** The summary as stored: parsed only when used, written back as is when unchanged. */
-  json: string;
+  /** Parsed when the cache is loaded (or made in this run); written back as JSON when the cache is saved. */
+  summary: FileSummary;
 }
 
 const FORMAT = 'lambda2sfn-summaries';
@@ -37,6 +38,11 @@ export function hashText(text: string): string {
  * analyzer configuration, when the run that wrote it started), then one line per source file, its path and stat
  * facts, a tab, and its summary as JSON. A file whose size and times are unchanged is not read again; one whose
  * text is unchanged is not parsed again. Anything unreadable in the cache file counts as a miss, never as an error.
+ *
+ * Memory: the file is read in chunks and each summary parsed as its line is read, so neither the file's text nor
+ * the JSON of its entries is held (at 50,000 files that is 300 MB each). A run that finds no usable cache writes
+ * each new summary to the new file as it is made, and keeps the summary read back from that JSON: it is a third
+ * smaller in memory than the one the walk built (exact-size arrays, no slices of the source text).
  */
 export class SummaryCache {
   private readonly entries: Map<string, Entry>;
@@ -46,6 +52,8 @@ export class SummaryCache {
   private changed = false;
   /** Lines in the file that a later line replaced or that were damaged: rewritten away once they are many. */
   private stale = 0;
+  /** A run without a usable cache writes the new file as it goes (see `set`). */
+  private writer?: LineWriter;
 
   private constructor(
     private readonly file: string,
@@ -53,32 +61,34 @@ export class SummaryCache {
     entries: Map<string, Entry>,
     /** When the run that wrote the cache started. */
     private readonly writtenAt: number,
+    /** When this run started (written in the header of the file it writes). */
+    private readonly startedAt: number,
   ) {
     this.entries = entries;
   }
 
   /** Reads the cache of `dir`; a missing, damaged or differently configured one gives an empty cache. */
-  static load(dir: string, key: string): SummaryCache {
+  static load(dir: string, key: string, startedAt: number): SummaryCache {
     const file = path.join(dir, FILE_NAME);
     const entries = new Map<string, Entry>();
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return new SummaryCache(file, key, entries, 0);
-    }
-    const lines = text.split('\n');
-    const header = parseHeader(lines[0]);
-    if (!header || header.key !== key) return new SummaryCache(file, key, entries, 0);
+    let header: { key: string; startedAt: number } | undefined;
     let stale = 0;
-    for (let i = 1; i < lines.length; i++) {
-      if (lines[i] === '') continue;
-      const entry = parseEntryLine(lines[i]);
-      // A later line for the same file (appended by a later run) replaces the earlier one.
-      if (!entry || entries.has(entry.path)) stale++;
-      if (entry) entries.set(entry.path, { info: entry.info, json: entry.json });
-    }
-    const cache = new SummaryCache(file, key, entries, header.startedAt);
+    const read = forEachLine(file, (line, index) => {
+      if (index === 0) {
+        header = parseHeader(line);
+        return header?.key === key;
+      }
+      if (line === '') return true;
+      const entry = parseEntryLine(line);
+      const summary = entry && parseSummary(entry.json, entry.path);
+      // A later line for the same file (appended by a later run) replaces the earlier one; a damaged one is a miss.
+      if (!entry || !summary || entries.has(entry.path)) stale++;
+      if (entry && summary) entries.set(entry.path, { info: entry.info, summary });
+      else if (entry) entries.delete(entry.path);
+      return true;
+    });
+    if (!read || !header || header.key !== key) return new SummaryCache(file, key, new Map(), 0, startedAt);
+    const cache = new SummaryCache(file, key, entries, header.startedAt, startedAt);
     cache.stale = stale;
     return cache;
   }
@@ -90,29 +100,40 @@ export class SummaryCache {
     const { info } = entry;
     if (info.size !== stats.size || info.mtimeMs !== stats.mtimeMs || info.ctimeMs !== stats.ctimeMs) return undefined;
     if (info.mtimeMs > this.writtenAt - RACY_MS || info.ctimeMs > this.writtenAt - RACY_MS) return undefined;
-    return this.use(relativePath, entry);
+    this.used.add(relativePath);
+    return entry;
   }
 
   /** The summary of a file whose text hashes as it did when cached. */
   getByHash(relativePath: string, hash: string, stats: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>): FileSummary | undefined {
     const entry = this.entries.get(relativePath);
     if (!entry || entry.info.hash !== hash) return undefined;
-    const hit = this.use(relativePath, entry);
-    if (!hit) return undefined;
+    this.used.add(relativePath);
     // Same text, new times (a checkout, a touch): record them, so the next run trusts the times again.
     if (entry.info.size !== stats.size || entry.info.mtimeMs !== stats.mtimeMs || entry.info.ctimeMs !== stats.ctimeMs) {
       entry.info = { ...entry.info, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
       this.fresh.add(relativePath);
       this.changed = true;
     }
-    return hit.summary;
+    return entry.summary;
   }
 
-  set(relativePath: string, info: CachedFileInfo, summary: FileSummary): void {
-    this.entries.set(relativePath, { info, json: JSON.stringify(summary) });
+  /**
+   * Records a summary made in this run; returns the summary to keep. With no usable cache (a first run), the line
+   * is written to the new cache file now and the summary read back from its JSON is returned: the same data, smaller.
+   */
+  set(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
     this.used.add(relativePath);
-    this.fresh.add(relativePath);
     this.changed = true;
+    if (this.writtenAt === 0) {
+      this.writer ??= new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
+      const json = JSON.stringify(summary);
+      if (this.writer.write(toLine(relativePath, info, json))) summary = JSON.parse(json) as FileSummary;
+    } else {
+      this.fresh.add(relativePath);
+    }
+    this.entries.set(relativePath, { info, summary });
+    return summary;
   }
 
   /**
@@ -121,7 +142,9 @@ export class SummaryCache {
    * entries used by this run (deleted files drop out) go to a temporary file renamed over the old one, so a
    * reader never sees half a cache. Returns a reason when it could not be written; the analysis is complete anyway.
    */
-  save(startedAt: number): string | undefined {
+  save(): string | undefined {
+    // A first run: every entry is in the new file already.
+    if (this.writer) return this.writer.finish();
     const dropped = [...this.entries.keys()].filter((key) => !this.used.has(key)).length;
     if (!this.changed && dropped === 0) return undefined;
     const total = this.entries.size;
@@ -129,35 +152,11 @@ export class SummaryCache {
       const appended = this.append();
       if (appended === undefined) return undefined;
     }
-    const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    let fd: number | undefined;
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      fd = openSync(temporary, 'w');
-      // Written in batches: joining tens of megabytes into one string first would cost as much again.
-      let batch = `${JSON.stringify({ format: FORMAT, key: this.key, startedAt })}\n`;
-      for (const [relativePath, entry] of this.entries) {
-        if (!this.used.has(relativePath)) continue;
-        batch += toLine(relativePath, entry);
-        if (batch.length > 1 << 20) {
-          writeSync(fd, batch);
-          batch = '';
-        }
-      }
-      writeSync(fd, batch);
-      closeSync(fd);
-      fd = undefined;
-      renameSync(temporary, this.file);
-      return undefined;
-    } catch (error) {
-      try {
-        if (fd !== undefined) closeSync(fd);
-        rmSync(temporary, { force: true });
-      } catch {
-        // Nothing more to clean up.
-      }
-      return (error as Error).message;
+    const writer = new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
+    for (const [relativePath, entry] of this.entries) {
+      if (this.used.has(relativePath)) writer.write(toLine(relativePath, entry.info, JSON.stringify(entry.summary)));
     }
+    return writer.finish();
   }
 
   /** Appends the fresh entries; returns a reason when that failed (the caller then rewrites the file). */
@@ -166,7 +165,7 @@ export class SummaryCache {
       let text = '';
       for (const relativePath of this.fresh) {
         const entry = this.entries.get(relativePath);
-        if (entry) text += toLine(relativePath, entry);
+        if (entry) text += toLine(relativePath, entry.info, JSON.stringify(entry.summary));
       }
       appendFileSync(this.file, text);
       return undefined;
@@ -174,23 +173,111 @@ export class SummaryCache {
       return (error as Error).message;
     }
   }
+}
 
-  private use(relativePath: string, entry: Entry): { summary: FileSummary; info: CachedFileInfo } | undefined {
-    const summary = parseSummary(entry.json, relativePath);
-    if (!summary) {
-      // A damaged entry: forget it; the file is summarised again.
-      this.entries.delete(relativePath);
-      this.changed = true;
-      return undefined;
+/**
+ * Writes a new cache file: to a temporary file, in batches (joining tens of megabytes into one string first would
+ * cost as much again), renamed over the old one when finished, so a reader never sees half a cache. The first
+ * failure stops it and is reported by `finish`.
+ */
+class LineWriter {
+  private readonly temporary: string;
+  private fd?: number;
+  private batch: string;
+  private error?: string;
+
+  constructor(
+    private readonly file: string,
+    header: string,
+  ) {
+    this.temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    this.batch = header;
+  }
+
+  /** Adds a line; false once writing has failed. */
+  write(line: string): boolean {
+    if (this.error !== undefined) return false;
+    this.batch += line;
+    if (this.batch.length > 1 << 20) this.flush();
+    return this.error === undefined;
+  }
+
+  /** Renames the finished file into place; returns a reason when it could not be written. */
+  finish(): string | undefined {
+    this.flush();
+    if (this.error === undefined) {
+      try {
+        closeSync(this.fd!);
+        this.fd = undefined;
+        renameSync(this.temporary, this.file);
+      } catch (error) {
+        this.error = (error as Error).message;
+      }
     }
-    this.used.add(relativePath);
-    return { summary, info: entry.info };
+    if (this.error !== undefined) this.discard();
+    return this.error;
+  }
+
+  private flush(): void {
+    if (this.error !== undefined) return;
+    try {
+      if (this.fd === undefined) {
+        mkdirSync(path.dirname(this.file), { recursive: true });
+        this.fd = openSync(this.temporary, 'w');
+      }
+      writeSync(this.fd, this.batch);
+      this.batch = '';
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  private discard(): void {
+    this.batch = '';
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+      rmSync(this.temporary, { force: true });
+    } catch {
+      // Nothing more to clean up.
+    }
   }
 }
 
-function toLine(relativePath: string, entry: Entry): string {
-  const { size, mtimeMs, ctimeMs, hash, iac } = entry.info;
-  return `${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0])}\t${entry.json}\n`;
+/**
+ * Calls `onLine` with each line of a file (index 0 first), reading it in chunks so that its whole text is never
+ * one string; `onLine` returns false to stop. False when the file cannot be read.
+ */
+function forEachLine(file: string, onLine: (line: string, index: number) => boolean): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 22);
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    let index = 0;
+    for (;;) {
+      const bytes = readSync(fd, buffer, 0, buffer.length, null);
+      const text = bytes > 0 ? rest + decoder.write(buffer.subarray(0, bytes)) : rest + decoder.end();
+      const lines = text.split('\n');
+      rest = bytes > 0 ? lines.pop()! : '';
+      for (const line of lines) if (!onLine(line, index++)) return true;
+      if (bytes === 0) return true;
+    }
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toLine(relativePath: string, info: CachedFileInfo, json: string): string {
+  const { size, mtimeMs, ctimeMs, hash, iac } = info;
+  return `${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0])}\t${json}\n`;
 }
 
 function parseHeader(line: string | undefined): { key: string; startedAt: number } | undefined {

@@ -4,16 +4,14 @@ import { getCacheDir } from '../cache/cache-dir.js';
 import type { Streams } from '../cli.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderGraph, type GraphFormat } from '../format/index.js';
-import { analyze } from '../pipeline.js';
+import { analyze, type Analysis } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Graph } from '../types/graph.js';
 import { writeFileAtomic } from '../write-output.js';
 
-export interface AnalyzeCommandOptions {
-  format: GraphFormat;
-  output?: string;
-  force: boolean;
+/** The options of every command that analyses a folder (analyze, check). */
+export interface AnalysisCommandOptions {
   maxFileSize?: number;
   maxDepth?: number;
   maxYamlAliases?: number;
@@ -24,18 +22,16 @@ export interface AnalyzeCommandOptions {
   cacheDir?: string;
 }
 
+export interface AnalyzeCommandOptions extends AnalysisCommandOptions {
+  format: GraphFormat;
+  output?: string;
+  force: boolean;
+}
+
 /** `lambda2sfn analyze [dir]`: the Graph in the chosen format, to stdout or a file. */
 export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, streams: Streams): Promise<number> {
   const root = getRootOrThrow(dir);
-  const limits: Partial<AnalysisLimits> = {};
-  if (options.maxFileSize) limits.maxFileBytes = options.maxFileSize;
-  if (options.maxDepth) limits.maxDepth = options.maxDepth;
-  if (options.maxYamlAliases) limits.maxYamlAliases = options.maxYamlAliases;
-  const progress = createProgress(streams.stderr, options.progress);
-  const cacheDir = options.cache ? getCacheDir(root, options.cacheDir) : undefined;
-  const onCacheWarning = (message: string) => streams.stderr.write(`lambda2sfn: ${message}\n`);
-  const { graph } = await analyze(root, { limits, ignore: options.ignore, onProgress: progress.update, cacheDir, onCacheWarning });
-  progress.done();
+  const { graph } = await analyzeFolder(root, options, streams);
   const output = renderGraph(graph, options.format, { title: path.basename(root) });
   if (options.output) {
     writeFileAtomic(options.output, output, { force: options.force });
@@ -44,6 +40,25 @@ export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, st
     streams.stdout.write(output);
   }
   return getExitCode(graph);
+}
+
+/** The analysis as the command line asks for it: limits, ignores, the cache, a progress indicator on a terminal. */
+export async function analyzeFolder(root: string, options: AnalysisCommandOptions, streams: Streams): Promise<Analysis> {
+  const progress = createProgress(streams.stderr, options.progress);
+  const cacheDir = options.cache ? getCacheDir(root, options.cacheDir) : undefined;
+  const onCacheWarning = (message: string) => streams.stderr.write(`lambda2sfn: ${message}\n`);
+  const analysis = await analyze(root, { limits: toAnalysisLimits(options), ignore: options.ignore, onProgress: progress.update, cacheDir, onCacheWarning });
+  progress.done();
+  return analysis;
+}
+
+/** The limits the command line sets (--max-file-size, --max-depth, --max-yaml-aliases); the others keep their defaults. */
+export function toAnalysisLimits(options: AnalysisCommandOptions): Partial<AnalysisLimits> {
+  const limits: Partial<AnalysisLimits> = {};
+  if (options.maxFileSize) limits.maxFileBytes = options.maxFileSize;
+  if (options.maxDepth) limits.maxDepth = options.maxDepth;
+  if (options.maxYamlAliases) limits.maxYamlAliases = options.maxYamlAliases;
+  return limits;
 }
 
 export function getRootOrThrow(dir: string): string {

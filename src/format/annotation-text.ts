@@ -130,16 +130,19 @@ function describePayload(payload: PayloadAnnotation, at: At): string {
 function describeResult(result: ResultAnnotation, at: At): string {
   const through = result.returnedThrough?.length ? `returned through ${result.returnedThrough.map(at).join(', ')}, ` : '';
   const fields = result.fields.length ? ` (${result.fields.join(', ')})` : '';
+  const reads = result.readLines.length ? `read at ${result.readLines.length === 1 ? 'line' : 'lines'} ${result.readLines.join(', ')}${fields}` : 'never read';
+  const used = result.used ? 'used' : 'not used';
   switch (result.use) {
-    case 'assigned': {
-      const reads = result.readLines.length ? `read at ${result.readLines.length === 1 ? 'line' : 'lines'} ${result.readLines.join(', ')}${fields}` : 'never read';
-      return `${result.used ? 'used' : 'not used'}: ${through}assigned to ${result.variable ?? '?'} at ${at(result)}, ${reads}`;
-    }
+    case 'assigned':
+      return `${used}: ${through}assigned to ${result.variable ?? '?'} at ${at(result)}, ${reads}`;
     case 'returned':
       return `used: ${through}returned by the handler at ${at(result)}`;
     case 'discarded':
       return `not used${through ? `: ${through.slice(0, -2)}` : ''}`;
     default:
+      // A `.then` callback's parameter receives it: say whether the callback reads it.
+      if (result.variable !== undefined) return `${used}: ${through}handed to a callback as ${result.variable} at ${at(result)}, ${reads}`;
+      if (!result.used) return `not used: ${through}handed to a callback that takes no parameter at ${at(result)}`;
       return `used: ${through}passed on at ${at(result)}`;
   }
 }

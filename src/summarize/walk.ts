@@ -96,12 +96,19 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     const node = frame.node;
     if (TYPE_ONLY.has(node.type)) continue;
     const exits = pending;
+    const callCount = state.calls.length;
     const skipChildren = enterNode(frame, state, exits);
     const own = byType.get(node.type);
     const byParent = frame.up ? byParentType.get(frame.up.node.type) : undefined;
     if (own) enterCollectors(own, frame, state, exits);
     // A collector named for both the node's type and its parent's is called once.
-    if (byParent) enterCollectors(own ? byParent.filter((c) => !own.includes(c)) : byParent, frame, state, exits);
+    if (byParent) {
+      const depth = state.contextStack.length;
+      enterCollectors(own ? byParent.filter((c) => !own.includes(c)) : byParent, frame, state, exits);
+      // A record for a position (a branch of `c ? send(a) : send(b)`, the right of `c && send()`) holds the call that
+      // stands in that position itself, recorded just before by enterNode.
+      if (state.contextStack.length > depth) addPositionContexts(state, callCount, depth);
+    }
     if (exits.length > 0) {
       const taken = exits.slice();
       exits.length = 0;
@@ -116,6 +123,14 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
     }
     if (skipChildren) continue;
     pushChildren(frame, stack);
+  }
+}
+
+function addPositionContexts(state: SummaryState, firstCall: number, depth: number): void {
+  const added = state.contextStack.slice(depth);
+  for (let i = firstCall; i < state.calls.length; i++) {
+    const call = state.calls[i];
+    call.contexts = [...(call.contexts ?? []), ...added];
   }
 }
 

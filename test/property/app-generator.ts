@@ -8,7 +8,8 @@ import fc from 'fast-check';
  * What varies: the IaC format (Serverless, SAM, Terraform, CDK), each handler's module style (CommonJS, ESM, TypeScript),
  * the SDK (v2 or v3), the calls (sync and async invokes, SQS sends, SNS publishes), how each target is named (a
  * literal, or an environment variable set in the IaC), whether the call goes through a wrapper in another module,
- * and the queues' and topics' consumers.
+ * the pattern around the call (a retry loop with random attempts, delay and backoff; a fan-out over the event's
+ * items; a condition on the event), and the queues' and topics' consumers.
  */
 
 export type IacFormat = 'serverless' | 'sam' | 'terraform' | 'cdk';
@@ -23,6 +24,18 @@ export type Naming = 'environment' | 'env-destructured' | 'env-config-module' | 
 /** `await call;` on one line, a floating `call.then(...)`, or the call broken over lines as Prettier does. */
 export type CallForm = 'await' | 'then' | 'multiline';
 export type CallKind = 'invoke-sync' | 'invoke-async' | 'sqs' | 'sns';
+export type ComparisonOperator = '>' | '>=' | '<' | '<=' | '===' | '!==';
+
+/**
+ * What surrounds the call in the handler: nothing; a retry loop (`for (let attempt = 1; attempt <= N; ...)` with a
+ * sleep of `delayMs`, doubled per attempt when `backoff` is 2); a fan-out over `event.items` (`Promise.all` or
+ * `Promise.allSettled` of a map); an `if` on `event.amount`.
+ */
+export type Pattern =
+  | { kind: 'plain' }
+  | { kind: 'retry'; attempts: number; delayMs: number; backoff: 1 | 2 }
+  | { kind: 'fan-out'; combinator: 'all' | 'allSettled' }
+  | { kind: 'condition'; operator: ComparisonOperator; value: number };
 
 export interface CallSpec {
   kind: CallKind;
@@ -35,6 +48,8 @@ export interface CallSpec {
   /** Inside a local function of the handler's module (no target parameter: not a wrapper) that the handler calls. */
   inLocalHelper: boolean;
   form: CallForm;
+  /** A pattern puts the call in the handler's body (not in a local helper). */
+  pattern: Pattern;
 }
 
 export interface FunctionSpec {
@@ -48,16 +63,29 @@ export interface AppSpec {
   format: IacFormat;
   sdk: SdkVersion;
   functions: FunctionSpec[];
+  /**
+   * Calls only go to later functions (invokes, and queues and topics whose consumers all come later), so the
+   * chains have no cycles and propose turns them into workflows; otherwise calls go anywhere, the caller itself
+   * and loops through queues included.
+   */
+  acyclic: boolean;
   /** Per queue: the consumer function index, or null for none. */
   queues: (number | null)[];
   /** Per topic: the subscribed function indexes. */
   topics: number[][];
 }
 
+/** The annotations an exact analysis must give a code edge (see src/types/annotations.ts); `[]`: none. */
+export interface ExpectedAnnotations {
+  retries: Record<string, unknown>[];
+  fanOuts: Record<string, unknown>[];
+  conditions: Record<string, unknown>[];
+}
+
 export interface ExpectedGraph {
   nodes: { id: string; kind: 'function' | 'queue' | 'topic' }[];
   /** Code edges, with the file and line of the call (of the wrapper call, for calls through a wrapper). */
-  edges: { from: string; to: string; kind: CallKind; file: string; line: number }[];
+  edges: { from: string; to: string; kind: CallKind; file: string; line: number; annotations: ExpectedAnnotations }[];
   /** Queue and topic → function. */
   triggers: { from: string; to: string; kind: 'triggers' }[];
 }
@@ -77,6 +105,15 @@ export interface AppSpecLimits {
   formats?: IacFormat[];
 }
 
+function patternArbitrary(): fc.Arbitrary<Pattern> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant<Pattern>({ kind: 'plain' }) },
+    fc.record({ kind: fc.constant('retry' as const), attempts: fc.integer({ min: 2, max: 8 }), delayMs: fc.integer({ min: 1, max: 60 }).map((n) => n * 50), backoff: fc.constantFrom<1 | 2>(1, 2) }),
+    fc.record({ kind: fc.constant('fan-out' as const), combinator: fc.constantFrom<'all' | 'allSettled'>('all', 'allSettled') }),
+    fc.record({ kind: fc.constant('condition' as const), operator: fc.constantFrom<ComparisonOperator>('>', '>=', '<', '<=', '===', '!=='), value: fc.nat({ max: 10_000 }) }),
+  );
+}
+
 export function appSpecArbitrary(limits: AppSpecLimits = {}): fc.Arbitrary<AppSpec> {
   const maxFunctions = limits.maxFunctions ?? 4;
   const call = fc.record({
@@ -86,6 +123,7 @@ export function appSpecArbitrary(limits: AppSpecLimits = {}): fc.Arbitrary<AppSp
     wrapper: fc.boolean(),
     inLocalHelper: fc.boolean(),
     form: fc.constantFrom<CallForm>('await', 'then', 'multiline'),
+    pattern: patternArbitrary(),
   });
   const fn = fc.record({
     style: fc.constantFrom<ModuleStyle>('cjs', 'esm', 'ts'),
@@ -96,6 +134,7 @@ export function appSpecArbitrary(limits: AppSpecLimits = {}): fc.Arbitrary<AppSp
     format: fc.constantFrom<IacFormat>(...(limits.formats ?? ['serverless', 'sam', 'terraform', 'cdk'])),
     sdk: fc.constantFrom<SdkVersion>('v2', 'v3', 'v3-aggregated'),
     functions: fc.array(fn, { minLength: 1, maxLength: maxFunctions }),
+    acyclic: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
     queues: fc.array(fc.option(fc.nat({ max: maxFunctions - 1 }), { nil: null }), { maxLength: limits.maxQueues ?? 2 }),
     topics: fc.array(fc.uniqueArray(fc.nat({ max: maxFunctions - 1 }), { maxLength: 2 }), { maxLength: limits.maxTopics ?? 2 }),
   });
@@ -127,18 +166,26 @@ function literalTarget(format: IacFormat, call: ResolvedCall): string {
   return name;
 }
 
-function resolveCalls(spec: AppSpec, fn: FunctionSpec): ResolvedCall[] {
+function resolveCalls(spec: AppSpec, index: number): ResolvedCall[] {
   const resolved: ResolvedCall[] = [];
-  for (const call of fn.calls) {
+  const later = spec.functions.length - 1 - index;
+  for (const call of spec.functions[index].calls) {
     if (call.kind === 'sqs' && spec.queues.length === 0) continue;
     if (call.kind === 'sns' && spec.topics.length === 0) continue;
-    const targetId =
-      call.kind === 'sqs'
-        ? queueId(call.target % spec.queues.length)
-        : call.kind === 'sns'
-          ? topicId(call.target % spec.topics.length)
-          : fnId(call.target % spec.functions.length);
-    resolved.push({ ...call, targetId });
+    if (call.kind === 'sqs') {
+      const queue = call.target % spec.queues.length;
+      const consumer = spec.queues[queue];
+      if (spec.acyclic && consumer !== null && consumer <= index) continue;
+      resolved.push({ ...call, targetId: queueId(queue) });
+    } else if (call.kind === 'sns') {
+      const topic = call.target % spec.topics.length;
+      if (spec.acyclic && spec.topics[topic].some((subscriber) => subscriber <= index)) continue;
+      resolved.push({ ...call, targetId: topicId(topic) });
+    } else if (!spec.acyclic) {
+      resolved.push({ ...call, targetId: fnId(call.target % spec.functions.length) });
+    } else if (later > 0) {
+      resolved.push({ ...call, targetId: fnId(index + 1 + (call.target % later)) });
+    }
   }
   return resolved;
 }
@@ -254,6 +301,10 @@ function addTo<K, V>(map: Map<K, Map<string, V>>, key: K, name: string, value: V
   map.get(key)?.set(name, value);
 }
 
+function annotationsOf(partial: Partial<ExpectedAnnotations> = {}): ExpectedAnnotations {
+  return { retries: [], fanOuts: [], conditions: [], ...partial };
+}
+
 function renderHandler(spec: AppSpec, index: number, calls: ResolvedCall[], edges: ExpectedGraph['edges'], shared: SharedModules): string {
   const fn = spec.functions[index];
   const file = handlerFile(index, fn.style);
@@ -302,40 +353,85 @@ function renderHandler(spec: AppSpec, index: number, calls: ResolvedCall[], edge
   lines.push('');
   for (const [name, value] of [...constants].sort()) lines.push(`const ${name} = ${value};`);
   const payloadType = fn.style === 'ts' ? ': { id: string }' : '';
-  /** Writes one call statement at the current indentation; returns the line it starts on. */
-  const writeCall = (call: ResolvedCall, target: string, indent: string): number => {
-    const expression = call.wrapper
+  /** The call as an expression, over one line or several. */
+  const callExpression = (call: ResolvedCall, target: string): string[] =>
+    call.wrapper
       ? call.form === 'multiline'
         ? [`${WRAPPER_NAMES[call.kind]}(`, `  ${target},`, '  payload,', ')']
         : [`${WRAPPER_NAMES[call.kind]}(${target}, payload)`]
       : sdkCall(spec.sdk, call.kind, target, call.form === 'multiline');
+  /** Writes one call statement at the current indentation; returns the line it starts on. */
+  const writeCall = (call: ResolvedCall, target: string, indent: string): number => {
     const start = lines.length + 1;
-    const statement = [...expression];
+    const statement = callExpression(call, target);
     if (call.form === 'then') statement[statement.length - 1] += '.then((result) => console.log(result))';
     else statement[0] = `await ${statement[0]}`;
     statement[statement.length - 1] += ';';
     lines.push(...statement.map((line) => `${indent}${line}`));
     return start;
   };
+  /** Writes the call in the handler's body inside its pattern; returns the line of the call and its annotations. */
+  const writePattern = (call: ResolvedCall, target: string): { line: number; annotations: ExpectedAnnotations } => {
+    const { pattern } = call;
+    switch (pattern.kind) {
+      case 'plain':
+        return { line: writeCall(call, target, '  '), annotations: annotationsOf() };
+      case 'retry': {
+        const loop = lines.length + 1;
+        const text = `for (let attempt = 1; attempt <= ${pattern.attempts}; attempt++)`;
+        lines.push(`  ${text} {`, '    try {');
+        // A retry waits for the call: a floating `.then()` is awaited here.
+        const line = writeCall({ ...call, form: call.form === 'then' ? 'await' : call.form }, target, '      ');
+        const delay = pattern.backoff === 2 ? `${pattern.delayMs} * 2 ** (attempt - 1)` : String(pattern.delayMs);
+        lines.push('      break;', '    } catch (error) {', `      if (attempt === ${pattern.attempts}) throw error;`, `      await sleep(${delay});`, '    }', '  }');
+        const delaysMs = Array.from({ length: pattern.attempts - 1 }, (_, i) => pattern.delayMs * pattern.backoff ** i);
+        const retry = { kind: 'loop', file, line: loop, text, attempts: pattern.attempts, unbounded: false, firstDelayMs: pattern.delayMs, backoffRate: pattern.backoff, delaysMs, exhausted: 'throw' };
+        return { line, annotations: annotationsOf({ retries: [retry] }) };
+      }
+      case 'fan-out': {
+        const fanOut = lines.length + 1;
+        lines.push(`  await Promise.${pattern.combinator}(`, '    event.items.map((payload) =>');
+        const line = lines.length + 1;
+        lines.push(...callExpression(call, target).map((text) => `      ${text}`), '    ),', '  );');
+        const annotation = { kind: 'map', combinator: pattern.combinator, file, line: fanOut, collection: 'event.items', collectionPath: '$.items', element: 'payload', toleratesFailures: pattern.combinator === 'allSettled' };
+        return { line, annotations: annotationsOf({ fanOuts: [annotation] }) };
+      }
+      case 'condition': {
+        const test = lines.length + 1;
+        const text = `event.amount ${pattern.operator} ${pattern.value}`;
+        lines.push(`  if (${text}) {`);
+        const line = writeCall(call, target, '    ');
+        lines.push('  }');
+        const operator = pattern.operator === '===' ? '==' : pattern.operator === '!==' ? '!=' : pattern.operator;
+        const condition = { form: 'if', branch: 'then', source: 'event', file, line: test, text, comparisons: [{ operator, path: '$.amount', value: pattern.value }] };
+        return { line, annotations: annotationsOf({ conditions: [condition] }) };
+      }
+    }
+  };
+  /** A call goes into a local helper only when it asked to, needs no handler variable, and has no pattern. */
+  const inHelper = (call: ResolvedCall) => call.inLocalHelper && call.naming !== 'env-destructured' && call.pattern.kind === 'plain';
+  if (calls.some((call) => call.pattern.kind === 'retry')) {
+    lines.push(fn.style === 'ts' ? 'const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));' : 'const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));', '');
+  }
   // Calls inside local helpers: one helper per call, above the handler.
   calls.forEach((call, k) => {
-    if (!call.inLocalHelper || call.naming === 'env-destructured') return;
+    if (!inHelper(call)) return;
     lines.push(`async function step${k}(payload${payloadType}) {`);
     const line = writeCall(call, targets[k], '  ');
     lines.push('}', '');
-    edges.push({ from: fnId(index), to: call.targetId, kind: call.kind, file, line });
+    edges.push({ from: fnId(index), to: call.targetId, kind: call.kind, file, line, annotations: annotationsOf() });
   });
-  const eventType = fn.style === 'ts' ? ': { id?: string }' : '';
+  const eventType = fn.style === 'ts' ? ': { id?: string; amount: number; items: { id: string }[] }' : '';
   lines.push(esm ? `export const handler = async (event${eventType}) => {` : 'exports.handler = async (event) => {');
   lines.push("  const payload = { id: event.id ?? 'x' };");
   if (destructured.size > 0) lines.push(`  const { ${[...destructured].sort().join(', ')} } = process.env;`);
   calls.forEach((call, k) => {
-    if (call.inLocalHelper && call.naming !== 'env-destructured') {
+    if (inHelper(call)) {
       lines.push(`  await step${k}(payload);`);
       return;
     }
-    const line = writeCall(call, targets[k], '  ');
-    edges.push({ from: fnId(index), to: call.targetId, kind: call.kind, file, line });
+    const { line, annotations } = writePattern(call, targets[k]);
+    edges.push({ from: fnId(index), to: call.targetId, kind: call.kind, file, line, annotations });
   });
   lines.push('  return { ok: true };', '};', '');
   return lines.join('\n');
@@ -504,7 +600,7 @@ export function renderApp(drawn: AppSpec): GeneratedApp {
   const spec = normalizeSpec(drawn);
   const files: Record<string, string> = {};
   const expected: ExpectedGraph = { nodes: [], edges: [], triggers: [] };
-  const calls = spec.functions.map((fn) => resolveCalls(spec, fn));
+  const calls = spec.functions.map((_, i) => resolveCalls(spec, i));
   const shared: SharedModules = { wrappers: new Map(), clients: new Set(), config: new Map(), names: new Map() };
   spec.functions.forEach((fn, i) => {
     files[handlerFile(i, fn.style)] = renderHandler(spec, i, calls[i], expected.edges, shared);

@@ -87,7 +87,7 @@ describe('writeOutputFiles (--out DIR)', () => {
         { path: 'a.json', contents: 'new' },
         { path: 'b.json', contents: 'new' },
       ]),
-    ).toThrow(/an output file already exists: .*b\.json/);
+    ).toThrow(/an output file exists: .*b\.json/);
     expect(listTree(out)).toEqual(['b.json']);
     expect(readFileSync(path.join(out, 'b.json'), 'utf8')).toBe('mine');
     writeOutputFiles(out, [{ path: 'a.json', contents: 'new' }, { path: 'b.json', contents: 'new' }], { force: true });

@@ -27,8 +27,10 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
   let contexts = getContexts(call.file, call.call.contexts, summaries);
   const positions: ResultPosition[] = [position];
   const returnedThrough: CodeLocation[] = [];
-  // In a parallel list (`const [a, b] = await Promise.all([x(), y()])`) the call's result is one element of the list's.
+  // In a parallel list (`const [a, b] = await Promise.all([x(), y()])`) the call's result is one element of the list's;
+  // with `Promise.race` / `Promise.any` it is the list's result itself (whichever call settles first).
   let element: string | undefined;
+  let inList = false;
   const done = (annotation: Omit<ResultAnnotation, 'returnedThrough'>): ResultFlow => ({
     annotation: returnedThrough.length ? { ...annotation, returnedThrough } : annotation,
     positions,
@@ -37,12 +39,14 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
     const record = contexts.find((r) => {
       if (r.kind !== 'result') return false;
       const data = r.data as unknown as ResultData;
-      return data.callLine === position.line && data.callColumn === position.column;
+      if (data.callLine === position.line && data.callColumn === position.column) return true;
+      return (data.otherCalls ?? []).some(([line, column]) => line === position.line && column === position.column);
     });
     const data = record?.data as unknown as ResultData | undefined;
-    const list = !record && isCall && element === undefined ? findList(contexts, position) : undefined;
+    const list = !record && isCall && !inList ? findList(contexts, position) : undefined;
     if (list) {
-      element = `[${list.branch}]`;
+      inList = true;
+      if (!list.single) element = `[${list.branch}]`;
       position = list.position;
       positions.push(position);
       isCall = false;
@@ -90,13 +94,17 @@ export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summa
   return done({ fields: [], file: position.file, line: position.line, readLines: [], use: 'other', used: true });
 }
 
-/** The parallel list the call is an element of (the call starts where one of its elements starts), and which one. */
-function findList(contexts: readonly ContextRecord[], position: ResultPosition): { branch: number; position: ResultPosition } | undefined {
+/**
+ * The parallel list the call is an element of (the call starts where one of its elements starts), which one, and
+ * whether the list settles to a single result (`race`, `any`) rather than one per element.
+ */
+function findList(contexts: readonly ContextRecord[], position: ResultPosition): { branch: number; single: boolean; position: ResultPosition } | undefined {
   const fanOut = contexts.find((r) => r.kind === 'fan-out');
   const data = fanOut?.data as unknown as FanOutData | undefined;
   if (!fanOut || data?.kind !== 'parallel') return undefined;
   const branch = (data.branchStarts ?? []).findIndex(([line, column]) => line === position.line && column === position.column);
-  return branch < 0 ? undefined : { branch, position: { file: position.file, line: fanOut.line, column: data.column } };
+  const single = data.combinator === 'race' || data.combinator === 'any';
+  return branch < 0 ? undefined : { branch, single, position: { file: position.file, line: fanOut.line, column: data.column } };
 }
 
 /** The reads of one element of a list result: `[1]` and `[1].total` of `const [a, b] = ...` become `` and `total`. */

@@ -1,5 +1,5 @@
 import type { RetryLoopData } from '../../../analyzers/code/retry-loop.js';
-import { RETRY_LIBRARIES, type RetryLibrary } from '../../../analyzers/code/retry-library.js';
+import { getOptionsArg, RETRY_LIBRARIES, type RetryLibrary } from '../../../analyzers/code/retry-library.js';
 import type { Cond, ErrorCheckData, Expr, Step } from '../../../analyzers/code/retry-steps.js';
 import { SDK_RETRY_DEFAULTS, type SdkClientRetryData } from '../../../analyzers/code/sdk-client-retry.js';
 import type { RetryAnnotation } from '../../types/annotations.js';
@@ -47,8 +47,10 @@ function readCallbackRetry(call: ChainCall, argIndex: number, context: RetryCont
   for (const callee of evaluator.alternatives(evaluator.evaluate(call.call.callee, call.env))) {
     const s = callee.s;
     if (s.k === 'import') {
-      const library = RETRY_LIBRARIES.find((lib) => lib.module === s.source && lib.exports.includes(s.name) && lib.callbackArg === argIndex);
-      if (library) return fromLibrary(library, call, context);
+      for (const library of RETRY_LIBRARIES) {
+        const optionsArg = library.module === s.source && library.exports.includes(s.name) ? getOptionsArg(library, argIndex) : undefined;
+        if (optionsArg !== undefined) return fromLibrary(library, optionsArg, call, context);
+      }
     }
     if (s.k === 'fn') {
       const summary = context.summaries.get(callee.env.file);
@@ -313,9 +315,9 @@ function readErrorChecks(checks: readonly ErrorCheckData[], env: Env, values: Va
 }
 
 /** A retry library's call: its options read with the library's defaults. */
-function fromLibrary(library: RetryLibrary, call: ChainCall, context: RetryContext): RetryAnnotation {
+function fromLibrary(library: RetryLibrary, optionsArg: number, call: ChainCall, context: RetryContext): RetryAnnotation {
   const { evaluator, values } = context;
-  const optionsSym = call.call.args[library.optionsArg];
+  const optionsSym = call.call.args[optionsArg];
   const options = optionsSym ? evaluator.evaluate(optionsSym, call.env) : undefined;
   const sources: RetryAnnotation['sources'] = {};
   const read = (name: string): Val | undefined => {
@@ -415,6 +417,10 @@ function fromSdkClient(record: ContextRecord, file: string, ctor: Val, context: 
   if (data.options.maxAttempts) {
     attempts = toCount(values.number(data.options.maxAttempts, env));
     sources.attempts = data.optionTexts.maxAttempts;
+  } else if (data.options.retryMode && !v2) {
+    // `retryMode` alone: the mode's own number of attempts.
+    attempts = SDK_RETRY_DEFAULTS.v3.maxAttempts;
+    sources.attempts = `maxAttempts (default ${attempts})`;
   }
   if (data.options.maxRetries) {
     const retries = toCount(values.number(data.options.maxRetries, env));
