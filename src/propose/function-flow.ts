@@ -195,7 +195,8 @@ async function buildPartsFlow(ctx: FlowContext, functionId: string, groups: Call
     steps.push(buildPartTask(ctx, builder, part, previous === undefined ? cursor.input : '$.event', false));
     steps.push(buildReturnedChoice(ctx, builder, part));
     if (!group.waits) {
-      addFinding(ctx, 'reordered-hand-on', 'info', `${functionId} hands work on to ${describeGroup(group)} before it waits for a later call: that work now runs before the rest of ${functionId}`, group.edges.map((edge) => getEdgeEvidence(ctx, edge)));
+      const why = group.guard.length > 0 ? 'under a condition the workflow tests' : group.exits.length > 0 ? 'unless it returned early' : 'before it waits for a later call';
+      addFinding(ctx, 'reordered-hand-on', 'info', `${functionId} hands work on to ${describeGroup(group)} ${why}: the workflow waits for that work, then runs the rest of ${functionId}`, group.edges.map((edge) => getEdgeEvidence(ctx, edge)));
     }
     const flow = await buildGroupSteps(ctx, group, { mode: 'envelope', input: '$.payload' }, { tail: false });
     const main = flow.steps[0];
