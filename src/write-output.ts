@@ -35,6 +35,12 @@ export function removeTemporaryFiles(): void {
   temporaryFiles.clear();
 }
 
+/** Registers a temporary file written elsewhere (the cache's), so that an interrupt removes it too; returns its unregistration. */
+export function trackTemporaryFile(file: string): () => void {
+  temporaryFiles.add(file);
+  return () => temporaryFiles.delete(file);
+}
+
 /** For tests: the temporary files currently registered. */
 export function getTemporaryFiles(): string[] {
   return [...temporaryFiles];

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getCacheDir, getUserCacheBase } from '../src/cache/cache-dir.js';
+import { SummaryCache } from '../src/cache/summary-cache.js';
 import { analyze } from '../src/pipeline.js';
+import type { FileSummary } from '../src/types/summary.js';
+import { getTemporaryFiles } from '../src/write-output.js';
 import { runCli } from './helpers/run-cli.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
@@ -139,5 +142,37 @@ describe('the on-disk cache', () => {
     const bypass = runCli(['analyze', root, '--format', 'json', '--no-cache'], { env: { XDG_CACHE_HOME: other } });
     expect(bypass.stdout).toBe(first.stdout);
     expect(existsSync(other)).toBe(false);
+  });
+
+  it('a first run writes the cache as it goes, to a temporary file an interrupt removes, renamed into place at the end', () => {
+    const cacheDir = path.join(scratch, `first-run-${++counter}`);
+    const cache = SummaryCache.load(cacheDir, 'key', Date.now());
+    const summary = (file: string): FileSummary => ({
+      file,
+      imports: [],
+      exports: {},
+      reexportAll: [],
+      scopes: [{ parent: -1, fn: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
+      functions: [],
+      calls: [],
+      contexts: [],
+      moduleRefs: [],
+      ownerRefs: {},
+      diagnostics: [],
+    });
+    // Over a megabyte of summaries: the first batch is written before the run ends.
+    for (let i = 0; i < 600; i++) {
+      const kept = cache.set(`src/f${i}.ts`, { size: 1, mtimeMs: 1, ctimeMs: 1, hash: `h${i}`, iac: false }, summary(`src/f${i}.ts`));
+      expect(kept).toEqual(summary(`src/f${i}.ts`));
+    }
+    const pending = getTemporaryFiles().filter((file) => file.startsWith(cacheDir));
+    expect(pending).toHaveLength(1);
+    expect(existsSync(pending[0])).toBe(true);
+    expect(existsSync(path.join(cacheDir, SUMMARIES))).toBe(false);
+    expect(cache.save()).toBeUndefined();
+    expect(getTemporaryFiles().filter((file) => file.startsWith(cacheDir))).toEqual([]);
+    expect(readdirSync(cacheDir)).toEqual([SUMMARIES]);
+    const again = SummaryCache.load(cacheDir, 'key', Date.now());
+    expect(again.getByHash('src/f599.ts', 'h599', { size: 1, mtimeMs: 1, ctimeMs: 1 })).toEqual(summary('src/f599.ts'));
   });
 });

@@ -3,6 +3,7 @@ import { appendFileSync, closeSync, mkdirSync, openSync, readSync, renameSync, r
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import type { FileSummary } from '../types/summary.js';
+import { trackTemporaryFile } from '../write-output.js';
 
 /** What the cache knows of a file when its summary was made. */
 export interface CachedFileInfo {
@@ -41,8 +42,8 @@ export function hashText(text: string): string {
  *
  * Memory: the file is read in chunks and each summary parsed as its line is read, so neither the file's text nor
  * the JSON of its entries is held (at 50,000 files that is 300 MB each). A run that finds no usable cache writes
- * each new summary to the new file as it is made, and keeps the summary read back from that JSON: it is a third
- * smaller in memory than the one the walk built (exact-size arrays, no slices of the source text).
+ * each new summary to the new file as it is made, and keeps the summary read back from that JSON: it is a quarter
+ * smaller in memory than the one the walk built (no string slices holding the source text, short strings shared).
  */
 export class SummaryCache {
   private readonly entries: Map<string, Entry>;
@@ -120,7 +121,8 @@ export class SummaryCache {
 
   /**
    * Records a summary made in this run; returns the summary to keep. With no usable cache (a first run), the line
-   * is written to the new cache file now and the summary read back from its JSON is returned: the same data, smaller.
+   * is written to the new cache file now and the summary read back from its JSON is returned: the same data, a
+   * quarter smaller in memory.
    */
   set(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
     this.used.add(relativePath);
@@ -185,6 +187,8 @@ class LineWriter {
   private fd?: number;
   private batch: string;
   private error?: string;
+  /** A first run writes this file for its whole parse: an interrupt must not leave it behind. */
+  private untrack?: () => void;
 
   constructor(
     private readonly file: string,
@@ -210,6 +214,7 @@ class LineWriter {
         closeSync(this.fd!);
         this.fd = undefined;
         renameSync(this.temporary, this.file);
+        this.untrack?.();
       } catch (error) {
         this.error = (error as Error).message;
       }
@@ -223,6 +228,7 @@ class LineWriter {
     try {
       if (this.fd === undefined) {
         mkdirSync(path.dirname(this.file), { recursive: true });
+        this.untrack = trackTemporaryFile(this.temporary);
         this.fd = openSync(this.temporary, 'w');
       }
       writeSync(this.fd, this.batch);
@@ -241,6 +247,7 @@ class LineWriter {
     } catch {
       // Nothing more to clean up.
     }
+    this.untrack?.();
   }
 }
 
