@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { analyze } from '../pipeline.js';
 import { readPlanFile } from '../plan-file.js';
 import { createProgress } from '../progress.js';
+import { readSimulationResults } from '../simulate/read-results.js';
 import { createSourceLineReader } from '../source-lines.js';
 import type { Plan } from '../types/plan.js';
 import { writeOutputFiles } from '../write-output.js';
@@ -27,11 +28,14 @@ export interface ReportCommandOptions {
   expressMemory?: number;
   serviceStep?: number;
   price: Partial<PriceTable>;
+  /** Files holding `lambda2sfn simulate --format json` output, shown in the report's Simulation section. */
+  simulation?: string[];
 }
 
 /** `lambda2sfn report [dir] --out DIR`: analyse, read the plan if given, write report.md and report.html. */
 export async function runReport(dir: string | undefined, options: ReportCommandOptions, streams: Streams): Promise<number> {
   const plan = options.plan === undefined ? undefined : readPlanFile(options.plan);
+  const simulation = options.simulation?.length ? options.simulation.flatMap((file) => readSimulationResults(file)) : undefined;
   const root = getRootOrThrow(dir ?? getPlanRoot(options.plan, plan) ?? '.');
   const formats = parseFormats(options.format);
   const outDir = path.resolve(options.out);
@@ -51,6 +55,7 @@ export async function runReport(dir: string | undefined, options: ReportCommandO
       title: path.basename(root),
       graph,
       ...(plan ? { plan, validation } : {}),
+      ...(simulation ? { simulation } : {}),
       cost: toCostOverrides(options),
       sourceLink: toPosix(path.relative(outDir, root)) || '.',
       getSourceLine: createSourceLineReader(root),
