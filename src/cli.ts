@@ -163,7 +163,8 @@ Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, 
     .addOption(new Option('--arch <arch>', 'Lambda architecture, for its price').choices(['x86_64', 'arm64']))
     .option('--express-memory <mb>', 'memory an Express execution is billed for', toPositiveInt)
     .option('--service-step <ms>', 'time of a direct service integration step in an Express workflow', toPositiveInt)
-    .option('--price <name=dollars>', 'override a price of the table (repeatable; names in docs/report.md)', collectReportPrice, {});
+    .option('--price <name=dollars>', 'override a price of the table (repeatable; names in docs/report.md)', collectReportPrice, {})
+    .option('--simulation <results.json>', 'the saved output of `simulate --format json`, shown in the Simulation section (repeatable)', collect, []);
   addAnalysisOptions(reportCommand)
     .addHelpText(
       'after',
@@ -171,6 +172,8 @@ Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, 
 Examples:
   $ lambda2sfn report fixtures/apps/orders --out report/
   $ lambda2sfn report --plan lambda2sfn.plan.yaml --out report/ --invocations-per-month 250000 --default-duration 120
+  $ lambda2sfn simulate --plan lambda2sfn.plan.yaml --format json > simulation.json
+  $ lambda2sfn report --plan lambda2sfn.plan.yaml --out report/ --simulation simulation.json --force
 
 Exit codes: 0 written, 1 written but some input gave error or warning diagnostics, 2 usage error, 3 failure.`,
     )

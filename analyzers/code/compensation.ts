@@ -99,7 +99,12 @@ export const compensation: ContextCollector = {
       const handler = getPromiseHandler(parent);
       if (handler?.callback !== node) return undefined;
       const params = node.params.map((param) => (param.type === 'Identifier' ? param.name : state.textOf(param, 30))).join(', ');
-      return create(handler.method, handler.property, node, `.${handler.method}(${params})`, state.fn);
+      const record = create(handler.method, handler.property, node, `.${handler.method}(${params})`, state.fn);
+      // A promise handler that throws fails the chain; one that returns hands the chain a value and it goes on.
+      if (handler.method === 'catch' && node.body.type === 'BlockStatement' && getExitKind(node.body) === 'throw') {
+        (record.data as unknown as TryPartData).exits = true;
+      }
+      return record;
     }
     if (node.type !== 'BlockStatement' || parent?.type !== 'TryStatement') return undefined;
     if (entry.key === 'block') return create('try', parent, parent, 'try', state.fn);

@@ -5,6 +5,7 @@ import type { CostAssumptions } from '../cost/assumptions.js';
 import { isPriceName, type PriceTable } from '../cost/prices.js';
 import { UsageError } from '../errors.js';
 import { readPlanFile } from '../plan-file.js';
+import { readSimulationResults } from '../simulate/read-results.js';
 import { createSourceLineReader } from '../source-lines.js';
 import type { Plan } from '../types/plan.js';
 import { writeOutputFiles } from '../write-output.js';
@@ -24,11 +25,14 @@ export interface ReportCommandOptions extends AnalysisCommandOptions {
   expressMemory?: number;
   serviceStep?: number;
   price: Partial<PriceTable>;
+  /** Files holding `lambda2sfn simulate --format json` output, shown in the report's Simulation section. */
+  simulation?: string[];
 }
 
 /** `lambda2sfn report [dir] --out DIR`: analyse, read the plan if given, write report.md and report.html. */
 export async function runReport(dir: string | undefined, options: ReportCommandOptions, streams: Streams): Promise<number> {
   const plan = options.plan === undefined ? undefined : readPlanFile(options.plan);
+  const simulation = options.simulation?.length ? options.simulation.flatMap((file) => readSimulationResults(file)) : undefined;
   const root = getRootOrThrow(dir ?? getPlanRoot(options.plan, plan) ?? '.');
   const formats = parseFormats(options.format);
   const outDir = path.resolve(options.out);
@@ -46,6 +50,7 @@ export async function runReport(dir: string | undefined, options: ReportCommandO
       title: path.basename(root),
       graph,
       ...(plan ? { plan, validation } : {}),
+      ...(simulation ? { simulation } : {}),
       cost: toCostOverrides(options),
       sourceLink: toPosix(path.relative(outDir, root)) || '.',
       getSourceLine: createSourceLineReader(root),

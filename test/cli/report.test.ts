@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderPlanYaml } from '../../src/plan-file.js';
+import type { ScenarioResult, Trace } from '../../src/simulate/types.js';
 import { REPO, runCliAsync as runCli } from '../helpers/run-cli.js';
 import { buildSamplePlan } from '../helpers/sample-plan.js';
 
@@ -74,6 +75,46 @@ describe('lambda2sfn report', () => {
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain('not valid YAML');
     expect((await runCli(['report', ORDERS])).code).toBe(2);
+  });
+});
+
+/** A returned result with this status code, as `simulate` records it. */
+function trace(status: number): Trace {
+  return { outcome: { kind: 'returned', value: { statusCode: status } }, invocations: [], effects: [], notices: [] };
+}
+
+describe('lambda2sfn report --simulation', () => {
+  // Typed as simulate's own result, so a change to what `simulate --format json` prints breaks this test at compile time.
+  const results: ScenarioResult[] = [
+    { workflow: 'place-order', scenario: { name: 'order.json', input: {}, source: 'order.json', faults: [] }, verdict: 'same', chain: trace(201), workflowTrace: trace(201) },
+    {
+      workflow: 'place-order',
+      scenario: { name: 'order.json, fulfillOrder always fails (SimulatedFailure)', input: {}, source: 'order.json', faults: [] },
+      verdict: 'different',
+      difference: { aspect: 'outcome', field: 'statusCode', expected: 'returned 201', got: 'failed SimulatedFailure', summary: 'the outcome differs' },
+      chain: trace(201),
+      workflowTrace: trace(500),
+    },
+  ];
+
+  it('shows the saved verdicts in the Simulation section, and refuses a file that is not simulation output', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'l2s-report-'));
+    const saved = path.join(out, 'simulation.json');
+    writeFileSync(saved, JSON.stringify(results, null, 2));
+    const plan = writeSamplePlan();
+    const result = await runCli(['report', ORDERS, '--out', out, '--plan', plan, '--format', 'md', '--simulation', saved, '--no-progress']);
+    expect(result.stderr).not.toContain('internal error');
+    expect(result.code).toBe(0);
+    const section = readFileSync(path.join(out, 'report.md'), 'utf8').split('## Simulation')[1]!.split('\n## ')[0]!;
+    expect(section).toContain('order.json, fulfillOrder always fails (SimulatedFailure)');
+    expect(section).toContain('the outcome differs (chain: returned 201; workflow: failed SimulatedFailure)');
+    expect(section).not.toContain('Not run');
+
+    const notResults = path.join(out, 'graph.json');
+    writeFileSync(notResults, JSON.stringify({ nodes: [] }));
+    const refused = await runCli(['report', ORDERS, '--out', out, '--simulation', notResults, '--force', '--no-progress']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is not a list of simulation results');
   });
 });
 

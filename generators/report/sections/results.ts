@@ -40,7 +40,7 @@ export function buildValidation(context: ReportContext): Block[] {
 export function buildSimulation(context: ReportContext): Block[] {
   const { simulation } = context.input;
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Simulation', anchor: context.anchors.get(SECTION_KEYS.simulation) }];
-  if (simulation === undefined) return [...blocks, NOT_RUN('the workflow was not run against the original chain', code('lambda2sfn simulate --plan FILE --input EVENT.json'), ' compares them.')];
+  if (simulation === undefined) return [...blocks, NOT_RUN('the workflow was not run against the original chain', code('lambda2sfn simulate --plan FILE --format json > simulation.json'), ' compares them; ', code('lambda2sfn report --simulation simulation.json'), ' shows the verdicts here.')];
   if (simulation.length === 0) return [...blocks, paragraph('No scenarios were simulated.')];
   const verdicts = { same: badge('same', 'good'), different: badge('different', 'bad'), 'not-run': badge('not run', 'neutral') } as const;
   return [

@@ -10,11 +10,18 @@ import type { EdgeChain } from './chain.js';
  * (that catch is the retry's), with the rethrows it starts with (`if (err.name !== 'X') throw err`).
  */
 export function readCatchClause(chain: EdgeChain, entries: ReadonlySet<string>, summaries: ReadonlyMap<string, FileSummary>): CatchAnnotation | undefined {
+  // A promise's `.catch(cb)` holds its callback: a call in the callback is in the handler, not in what it protects.
+  const handlers = new Set<string>();
+  for (const entry of chain.contexts) {
+    const data = entry.record.data as unknown as TryPartData;
+    if (entry.record.kind === 'try-part' && data.part !== 'try') handlers.add(`${entry.file}#${data.tryLine}#${data.tryColumn}`);
+  }
   for (let i = chain.contexts.length - 1; i >= 0; i--) {
     const entry = chain.contexts[i]!;
     if (entry.record.kind !== 'try-part') continue;
     const data = entry.record.data as unknown as TryPartData;
     if (data.part !== 'try' || !entries.has(fnKey(entry.file, data.fn))) continue;
+    if (handlers.has(`${entry.file}#${data.tryLine}#${data.tryColumn}`)) continue;
     const inRetryLoop = chain.contexts.slice(0, i).some((outer) => outer.file === entry.file && outer.record.kind === 'retry-loop' && (outer.record.data as { fn?: number }).fn === data.fn);
     if (inRetryLoop) continue;
     const summary = summaries.get(entry.file);
