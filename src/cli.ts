@@ -50,7 +50,10 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The options of the commands that analyse a folder (analyze, check): limits, ignores, progress, the cache. */
+/**
+ * The options of every command that analyses a folder (analyze, check, propose, migrate, report, generate): limits,
+ * ignores, progress, the cache. The only place these flags are declared, so every command takes the same ones.
+ */
 function addAnalysisOptions(command: Command): Command {
   return command
     .option('--max-file-size <bytes>', 'skip source and IaC files larger than this', toPositiveInt)
@@ -70,8 +73,7 @@ function addPlanOptions(command: Command): Command {
     .option('--chain <entry...>', 'the chains to turn into workflows, by entry function')
     .addOption(new Option('--type <type>', 'Standard or Express for every workflow').choices(['standard', 'express', 'STANDARD', 'EXPRESS']))
     .addOption(new Option('--query-language <language>', 'JSONPath or JSONata for the data between states').choices(['jsonpath', 'jsonata', 'JSONPath', 'JSONata']))
-    .option('--decide <id=value...>', 'answer a question by its id (the ids are in the plan file), e.g. queue:OrdersQueue=keep')
-    .option('--no-progress', 'no progress indicator on standard error');
+    .option('--decide <id=value...>', 'answer a question by its id (the ids are in the plan file), e.g. queue:OrdersQueue=keep');
 }
 
 function buildProgram(streams: Streams, setExit: (code: number) => void): Command {
@@ -118,7 +120,7 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
       setExit(await runAnalyze(dir, options, streams));
     });
 
-  program
+  const generateCommand = program
     .command('generate')
     .description('Write the deployables of a plan: the ASL, the state machine in the repository\'s IaC format with a least-privilege role, and DEPLOY.md.')
     .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
@@ -128,8 +130,9 @@ Exit codes: 0 clean, 1 the graph was produced but some input gave error or warni
     .option('--include-execution-data', 'log execution input and output (may hold personal data)', false)
     .option('--tracing', 'turn on AWS X-Ray tracing', false)
     .option('--diff', 'also write handlers/handlers.diff (a unified diff of each refactored handler against its original) and list the files written', false)
-    .option('--force', 'replace output files that exist', false)
-    .option('--no-progress', 'no progress indicator on standard error')
+    .option('--force', 'replace output files that exist', false);
+  // The analysis options apply to the plan's sourceRoot, analysed again to re-point triggers.
+  addAnalysisOptions(generateCommand)
     .addHelpText(
       'after',
       `
@@ -144,7 +147,7 @@ Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, 
       setExit(await runGenerate(options, streams));
     });
 
-  program
+  const reportCommand = program
     .command('report')
     .description('Write the migration report: candidate assessment, before/after diagrams, decisions, risks and cost (report.md and a self-contained report.html).')
     .argument('[dir]', "the folder to analyse (default: the plan's folder, else the current one)")
@@ -161,8 +164,8 @@ Exit codes: 0 written, 2 usage error (bad plan, existing files without --force, 
     .option('--express-memory <mb>', 'memory an Express execution is billed for', toPositiveInt)
     .option('--service-step <ms>', 'time of a direct service integration step in an Express workflow', toPositiveInt)
     .option('--price <name=dollars>', 'override a price of the table (repeatable; names in docs/report.md)', collectReportPrice, {})
-    .option('--simulation <results.json>', 'the saved output of `simulate --format json`, shown in the Simulation section (repeatable)', collect, [])
-    .option('--no-progress', 'no progress indicator on standard error')
+    .option('--simulation <results.json>', 'the saved output of `simulate --format json`, shown in the Simulation section (repeatable)', collect, []);
+  addAnalysisOptions(reportCommand)
     .addHelpText(
       'after',
       `
@@ -180,14 +183,14 @@ Exit codes: 0 written, 1 written but some input gave error or warning diagnostic
     });
 
   // --- propose, migrate, lint (the propose stage; docs/propose.md) ---
-  addPlanOptions(
+  addAnalysisOptions(addPlanOptions(
     program
       .command('propose')
       .description('Rank the chains, build a Step Functions workflow for the chosen ones, and save every decision to a plan file.')
       .argument('[dir]', 'the folder to analyse (default: the current folder, or the plan\'s sourceRoot with --plan)')
       .option('-o, --output <file>', 'where to write the plan (default: lambda2sfn.plan.yaml, or the --plan file)')
       .option('--force', 'replace the plan file if it exists', false),
-  )
+  ))
     .addHelpText(
       'after',
       `
@@ -204,7 +207,7 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan
       setExit(await runPropose(dir, options, streams));
     });
 
-  addPlanOptions(
+  addAnalysisOptions(addPlanOptions(
     program
       .command('migrate')
       .description('Analyze, propose, generate and validate in one go: the plan, the ASL and every other output, in one folder.')
@@ -216,7 +219,7 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error or a bad plan
       .option('--tracing', 'turn on AWS X-Ray tracing', false)
       .option('--diff', 'also write a unified diff of each refactored handler against its original', false)
       .option('--force', 'replace output files that exist', false),
-  )
+  ))
     .addHelpText(
       'after',
       `

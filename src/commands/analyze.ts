@@ -10,7 +10,7 @@ import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Graph } from '../types/graph.js';
 import { writeFileAtomic } from '../write-output.js';
 
-/** The options of every command that analyses a folder (analyze, check). */
+/** The options of every command that analyses a folder (analyze, check, propose, migrate, report, generate). */
 export interface AnalysisCommandOptions {
   maxFileSize?: number;
   maxDepth?: number;
@@ -42,7 +42,7 @@ export async function runAnalyze(dir: string, options: AnalyzeCommandOptions, st
   return getExitCode(graph);
 }
 
-/** The analysis as the command line asks for it: limits, ignores, the cache, a progress indicator on a terminal. */
+/** The analysis as the command line asks for it: limits, ignores, the cache, a progress indicator on a terminal (every command that analyses uses it). */
 export async function analyzeFolder(root: string, options: AnalysisCommandOptions, streams: Streams): Promise<Analysis> {
   const progress = createProgress(streams.stderr, options.progress);
   const cacheDir = options.cache ? getCacheDir(root, options.cacheDir) : undefined;

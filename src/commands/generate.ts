@@ -4,15 +4,15 @@ import type { Streams } from '../cli.js';
 import { buildDeploySettings } from '../deploy-context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { generateForDeployment } from '../generate.js';
-import { analyze } from '../pipeline.js';
 import { readPlanFile } from '../plan-file.js';
-import { createProgress } from '../progress.js';
 import { IAC_TARGETS, type IacTarget, type LogLevel } from '../types/deploy.js';
 import type { GeneratedFile } from '../types/generator.js';
 import { validateAsl } from '../validate/validate-asl.js';
 import { writeOutputFiles } from '../write-output.js';
+import { analyzeFolder, type AnalysisCommandOptions } from './analyze.js';
 
-export interface GenerateCommandOptions {
+/** The analysis options apply to the plan's sourceRoot, analysed again to re-point the triggers. */
+export interface GenerateCommandOptions extends AnalysisCommandOptions {
   plan: string;
   out: string;
   iac?: IacTarget;
@@ -22,7 +22,6 @@ export interface GenerateCommandOptions {
   /** Also write the handlers' diff against the originals, and list every file written on standard output. */
   diff?: boolean;
   force: boolean;
-  progress: boolean;
 }
 
 /** Every ASL written must validate; one that does not is a bug in a generator, reported before anything is written. */
@@ -47,9 +46,7 @@ export async function runGenerate(options: GenerateCommandOptions, streams: Stre
   const root = getSourceRoot(options.plan, plan.sourceRoot);
   let analysis;
   if (root) {
-    const progress = createProgress(streams.stderr, options.progress);
-    const { graph } = await analyze(root, { onProgress: progress.update });
-    progress.done();
+    const { graph } = await analyzeFolder(root, options, streams);
     analysis = { graph, root };
   } else {
     streams.stderr.write(`lambda2sfn: the analysed folder ${plan.sourceRoot} (relative to the plan) is not there: triggers are not re-pointed\n`);

@@ -3,24 +3,21 @@ import type { Streams } from '../cli.js';
 import { getVersion } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { readPlanFile } from '../plan-file.js';
-import { analyze } from '../pipeline.js';
-import { createProgress } from '../progress.js';
 import { askChains, askDecision } from '../prompts.js';
 import { assessChains, type ChainAssessment } from '../assess/assess-chains.js';
 import { proposePlan } from '../propose/index.js';
 import type { Decision, Plan } from '../types/plan.js';
 import type { Graph } from '../types/graph.js';
-import { getRootOrThrow } from './analyze.js';
+import { analyzeFolder, getRootOrThrow, type AnalysisCommandOptions } from './analyze.js';
 
-/** The options `propose` and `migrate` share: one flag per question. */
-export interface PlanOptions {
+/** The options `propose` and `migrate` share: the analysis options, and one flag per question. */
+export interface PlanOptions extends AnalysisCommandOptions {
   plan?: string;
   yes: boolean;
   chain?: string[];
   type?: string;
   queryLanguage?: string;
   decide?: string[];
-  progress: boolean;
 }
 
 export interface PlanSession {
@@ -40,9 +37,8 @@ export async function buildPlanSession(dir: string | undefined, options: PlanOpt
   const stdin = streams.stdin ?? process.stdin;
   const interactive = !options.yes && !replayed && stdin.isTTY === true && streams.stderr.isTTY === true;
   const promptStreams = { input: stdin, output: streams.stderr };
-  const progress = createProgress(streams.stderr, options.progress && !interactive);
-  const { graph } = await analyze(root, { onProgress: progress.update });
-  progress.done();
+  // No progress indicator under the prompts: they share standard error.
+  const { graph } = await analyzeFolder(root, { ...options, progress: options.progress && !interactive }, streams);
   const candidates = assessChains(graph);
   streams.stdout.write(renderCandidates(candidates));
   const entries = await chooseEntries(candidates, options, replayed, interactive ? promptStreams : undefined, streams);

@@ -4,21 +4,18 @@ import type { Streams } from '../cli.js';
 import type { CostAssumptions } from '../cost/assumptions.js';
 import { isPriceName, type PriceTable } from '../cost/prices.js';
 import { UsageError } from '../errors.js';
-import { analyze } from '../pipeline.js';
 import { readPlanFile } from '../plan-file.js';
-import { createProgress } from '../progress.js';
 import { readSimulationResults } from '../simulate/read-results.js';
 import { createSourceLineReader } from '../source-lines.js';
 import type { Plan } from '../types/plan.js';
 import { writeOutputFiles } from '../write-output.js';
-import { getExitCode, getRootOrThrow } from './analyze.js';
+import { analyzeFolder, getExitCode, getRootOrThrow, type AnalysisCommandOptions } from './analyze.js';
 
-export interface ReportCommandOptions {
+export interface ReportCommandOptions extends AnalysisCommandOptions {
   out: string;
   plan?: string;
   format: string;
   force: boolean;
-  progress: boolean;
   invocationsPerMonth?: number;
   duration: Record<string, number>;
   defaultDuration?: number;
@@ -44,9 +41,7 @@ export async function runReport(dir: string | undefined, options: ReportCommandO
   const existing = targets.find((target) => existsSync(target));
   if (existing && !options.force) throw new UsageError(`${path.relative(process.cwd(), existing) || existing} already exists`, 'pass --force to replace it, or choose another --out folder');
 
-  const progress = createProgress(streams.stderr, options.progress);
-  const { graph } = await analyze(root, { onProgress: progress.update });
-  progress.done();
+  const { graph } = await analyzeFolder(root, options, streams);
   const { renderReport } = await import('../../generators/report/index.js');
   // A plan's ASL is rendered in memory and validated, so the report says whether what `migrate` writes is valid.
   const validation = plan ? await (await import('../validate/validate-plan-outputs.js')).validatePlanAsl(plan) : undefined;
