@@ -147,23 +147,10 @@ describe('the on-disk cache', () => {
   it('a first run writes the cache as it goes, to a temporary file an interrupt removes, renamed into place at the end', () => {
     const cacheDir = path.join(scratch, `first-run-${++counter}`);
     const cache = SummaryCache.load(cacheDir, 'key', Date.now());
-    const summary = (file: string): FileSummary => ({
-      file,
-      imports: [],
-      exports: {},
-      reexportAll: [],
-      scopes: [{ parent: -1, fn: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
-      functions: [],
-      calls: [],
-      contexts: [],
-      moduleRefs: [],
-      ownerRefs: {},
-      diagnostics: [],
-    });
     // Over a megabyte of summaries: the first batch is written before the run ends.
     for (let i = 0; i < 600; i++) {
-      const kept = cache.set(`src/f${i}.ts`, { size: 1, mtimeMs: 1, ctimeMs: 1, hash: `h${i}`, iac: false }, summary(`src/f${i}.ts`));
-      expect(kept).toEqual(summary(`src/f${i}.ts`));
+      const kept = cache.set(`src/f${i}.ts`, { size: 1, mtimeMs: 1, ctimeMs: 1, hash: `h${i}`, iac: false }, largeSummary(`src/f${i}.ts`));
+      expect(kept).toEqual(largeSummary(`src/f${i}.ts`));
     }
     const pending = getTemporaryFiles().filter((file) => file.startsWith(cacheDir));
     expect(pending).toHaveLength(1);
@@ -173,6 +160,23 @@ describe('the on-disk cache', () => {
     expect(getTemporaryFiles().filter((file) => file.startsWith(cacheDir))).toEqual([]);
     expect(readdirSync(cacheDir)).toEqual([SUMMARIES]);
     const again = SummaryCache.load(cacheDir, 'key', Date.now());
-    expect(again.getByHash('src/f599.ts', 'h599', { size: 1, mtimeMs: 1, ctimeMs: 1 })).toEqual(summary('src/f599.ts'));
+    expect(again.getByHash('src/f599.ts', 'h599', { size: 1, mtimeMs: 1, ctimeMs: 1 })).toEqual(largeSummary('src/f599.ts'));
   });
 });
+
+/** A summary of about 2 kB, so that a few hundred of them pass the cache's first-write threshold. */
+function largeSummary(file: string): FileSummary {
+  return {
+    file,
+    imports: [],
+    exports: {},
+    reexportAll: [],
+    scopes: [{ parent: -1, fn: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
+    functions: [],
+    calls: [],
+    contexts: [],
+    moduleRefs: [],
+    ownerRefs: {},
+    diagnostics: [],
+  };
+}

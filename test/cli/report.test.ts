@@ -78,8 +78,9 @@ describe('lambda2sfn report', () => {
   });
 });
 
+const trace = (status: number): Trace => ({ outcome: { kind: 'returned', value: { statusCode: status } }, invocations: [], effects: [], notices: [] });
+
 describe('lambda2sfn report --simulation', () => {
-  const trace = (status: number): Trace => ({ outcome: { kind: 'returned', value: { statusCode: status } }, invocations: [], effects: [], notices: [] });
   // Typed as simulate's own result, so a change to what `simulate --format json` prints breaks this test at compile time.
   const results: ScenarioResult[] = [
     { workflow: 'place-order', scenario: { name: 'order.json', input: {}, source: 'order.json', faults: [] }, verdict: 'same', chain: trace(201), workflowTrace: trace(201) },
