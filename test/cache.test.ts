@@ -29,6 +29,23 @@ function setUp(app: string): { root: string; cacheDir: string } {
 
 const SUMMARIES = 'summaries.ndjson';
 
+/** A summary of about 2 kB, for the cache-writing test. */
+function largeSummary(file: string): FileSummary {
+  return {
+    file,
+    imports: [],
+    exports: {},
+    reexportAll: [],
+    scopes: [{ parent: -1, fn: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
+    functions: [],
+    calls: [],
+    contexts: [],
+    moduleRefs: [],
+    ownerRefs: {},
+    diagnostics: [],
+  };
+}
+
 describe('the on-disk cache', () => {
   for (const app of ['orders', 'legacy-billing']) {
     it(`gives ${app} the same graph as an uncached run, cold and warm, and parses nothing the second time`, async () => {
@@ -163,20 +180,3 @@ describe('the on-disk cache', () => {
     expect(again.getByHash('src/f599.ts', 'h599', { size: 1, mtimeMs: 1, ctimeMs: 1 })).toEqual(largeSummary('src/f599.ts'));
   });
 });
-
-/** A summary of about 2 kB, so that a few hundred of them pass the cache's first-write threshold. */
-function largeSummary(file: string): FileSummary {
-  return {
-    file,
-    imports: [],
-    exports: {},
-    reexportAll: [],
-    scopes: [{ parent: -1, fn: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
-    functions: [],
-    calls: [],
-    contexts: [],
-    moduleRefs: [],
-    ownerRefs: {},
-    diagnostics: [],
-  };
-}

@@ -78,6 +78,7 @@ describe('lambda2sfn report', () => {
   });
 });
 
+/** A simulation trace that only returned a status code. */
 const trace = (status: number): Trace => ({ outcome: { kind: 'returned', value: { statusCode: status } }, invocations: [], effects: [], notices: [] });
 
 describe('lambda2sfn report --simulation', () => {
