@@ -1,5 +1,6 @@
 import type { Node } from '@babel/types';
 import type { SummaryState } from '../../src/summarize/state.js';
+import { getChildKeys } from '../../src/summarize/walk.js';
 
 // Small readers of AST shapes shared by the pattern collectors (retry loops, fan-outs, conditions, ...).
 
@@ -160,3 +161,27 @@ export function getSleepDuration(node: Node, state: SummaryState): Node | undefi
 }
 
 const SLEEP_NAMES = new Set(['sleep', 'delay', 'wait', 'pause', 'sleepms']);
+
+/** Whether `test` holds for `root` or a node inside it (nested functions included); bounded to `max` nodes. */
+export function containsNode(root: Node, test: (node: Node) => boolean, max = 400): boolean {
+  const stack: Node[] = [root];
+  for (let seen = 0; stack.length > 0 && seen < max; seen++) {
+    const current = stack.pop()!;
+    if (test(current)) return true;
+    pushChildren(current, stack);
+  }
+  return false;
+}
+
+/** Push a node's children (the walked keys: no types, labels or declared ids) onto a search stack. */
+export function pushChildren(node: Node, stack: Node[]): void {
+  const fields = node as unknown as Record<string, unknown>;
+  for (const key of getChildKeys(node.type)) {
+    const value = fields[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof (item as Node).type === 'string') stack.push(item as Node);
+    } else if (value && typeof (value as Node).type === 'string') {
+      stack.push(value as Node);
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { SummaryState } from '../../src/summarize/state.js';
 import { isFunctionNode } from '../../src/summarize/to-sym.js';
 import type { ContextCollector, WalkEntry } from '../../src/summarize/walk.js';
 import type { ContextRecord } from '../../src/types/summary.js';
-import { getAwaitedCall, getExitKind, getHeaderText, getMemberPath, getStatements, splitLogical, unwrapTypes } from './ast-shapes.js';
+import { containsNode, getAwaitedCall, getExitKind, getHeaderText, getMemberPath, getStatements, splitLogical, unwrapTypes } from './ast-shapes.js';
 import { StepReader, type Cond, type ErrorCheckData, type Expr, type Jitter, type Step } from './retry-steps.js';
 
 /**
@@ -144,7 +144,6 @@ function readRecursiveRetry(tryEntry: WalkEntry, state: SummaryState): { line: n
   const fnId = state.fn;
   if (fnId < 0) return undefined;
   const tryNode = tryEntry.node as TryNode;
-  if (!hasSuccessExit(tryNode.block, [])) return undefined;
   let fnEntry = tryEntry.up;
   while (fnEntry && !isFunctionNode(fnEntry.node)) fnEntry = fnEntry.up;
   if (!fnEntry) return undefined;
@@ -153,6 +152,7 @@ function readRecursiveRetry(tryEntry: WalkEntry, state: SummaryState): { line: n
   const name = fullName.slice(fullName.lastIndexOf('.') + 1);
   const call = findRecursiveCall(tryNode.handler!.body.body, name);
   if (!call) return undefined;
+  if (!hasSuccessExit(tryNode.block, []) && !endsAfterTry(tryEntry, fnEntry, name)) return undefined;
   const counterIndex = call.arguments.findIndex((arg, i) => isCounterArgument(arg as Node, getParamIdentifier(fnNode.params[i])));
   const counterParam = counterIndex >= 0 ? fnNode.params[counterIndex] : undefined;
   const counterName = counterParam ? getParamIdentifier(counterParam) : undefined;
@@ -177,6 +177,28 @@ function readRecursiveRetry(tryEntry: WalkEntry, state: SummaryState): { line: n
     sources: toSources(findExitText(tryNode.handler!.body.body, reader, state), reader),
   };
   return { line: fnNode.loc?.start.line ?? 0, data };
+}
+
+/**
+ * Whether a try block that runs to its end (`try { await send(x); } catch { ... await retry(n - 1); }`, no
+ * `return`) ends the function's work: no loop around the try and no call of the function itself after it. A
+ * function that calls itself after the try as well moves on (the next record) whether the call failed or not.
+ */
+function endsAfterTry(tryEntry: WalkEntry, fnEntry: WalkEntry, name: string): boolean {
+  for (let entry = tryEntry; entry.up && entry.up !== fnEntry; entry = entry.up) {
+    const parent = entry.up.node;
+    if (LOOPS.has(parent.type) || parent.type === 'ForOfStatement' || parent.type === 'ForInStatement') return false;
+    if (parent.type !== 'BlockStatement') continue;
+    const rest = parent.body.slice(parent.body.indexOf(entry.node as (typeof parent.body)[number]) + 1);
+    if (rest.some((statement) => containsNode(statement, (n) => isCallOf(n, name)))) return false;
+  }
+  return true;
+}
+
+function isCallOf(node: Node, name: string): boolean {
+  if (node.type !== 'CallExpression' && node.type !== 'OptionalCallExpression') return false;
+  const callee = getMemberPath(node.callee);
+  return callee === name || callee === `this.${name}`;
 }
 
 function toSources(attempts: string | undefined, reader: StepReader): RetryLoopData['sources'] {

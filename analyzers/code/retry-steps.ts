@@ -1,9 +1,8 @@
 import type { Node } from '@babel/types';
 import type { SummaryState } from '../../src/summarize/state.js';
 import { toSym } from '../../src/summarize/to-sym.js';
-import { getChildKeys } from '../../src/summarize/walk.js';
 import type { Sym } from '../../src/types/summary.js';
-import { getCalleeName, getExitKind, getMemberPath, getSleepDuration, getStatements, splitLogical, unwrapAwait, unwrapTypes } from './ast-shapes.js';
+import { getCalleeName, getExitKind, getMemberPath, getSleepDuration, pushChildren, getStatements, splitLogical, unwrapAwait, unwrapTypes } from './ast-shapes.js';
 
 /**
  * Arithmetic over the attempt counter (`'c'`) and values evaluated when linking (`{ s }`: constants, options),
@@ -260,15 +259,7 @@ export class StepReader {
         continue;
       }
       if (current.type.includes('Function')) continue;
-      const fields = current as unknown as Record<string, unknown>;
-      for (const key of getChildKeys(current.type)) {
-        const value = fields[key];
-        if (Array.isArray(value)) {
-          for (const item of value) if (item && typeof (item as Node).type === 'string') stack.push(item as Node);
-        } else if (value && typeof (value as Node).type === 'string') {
-          stack.push(value as Node);
-        }
-      }
+      pushChildren(current, stack);
     }
     return false;
   }

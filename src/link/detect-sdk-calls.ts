@@ -162,11 +162,10 @@ export class SdkCallDetector {
     return {
       getString(property) {
         if (!request) return undefined;
-        const value = evaluator.getProperty(request, property, 0);
-        if (value.s.k === 'str') return value.s.v;
-        // SDK enums (`InvocationType.Event`) hold their own key as value.
-        if (value.s.k === 'get' && value.s.obj.k === 'import' && value.s.obj.source.startsWith('@aws-sdk/')) return value.s.prop;
-        return undefined;
+        // One string whichever value the property takes (a wrapper's parameter with a default, bound to the caller's argument).
+        const strings = new Set(evaluator.alternatives(evaluator.getProperty(request, property, 0)).map(toLiteralString));
+        const [only] = strings;
+        return strings.size === 1 ? only : undefined;
       },
       has(property) {
         return Boolean(request && evaluator.getProperty(request, property, 0).s.k !== 'nil');
@@ -209,4 +208,11 @@ export class SdkCallDetector {
     }
     return undefined;
   }
+}
+
+function toLiteralString(value: Val): string | undefined {
+  if (value.s.k === 'str') return value.s.v;
+  // SDK enums (`InvocationType.Event`) hold their own key as value.
+  if (value.s.k === 'get' && value.s.obj.k === 'import' && value.s.obj.source.startsWith('@aws-sdk/')) return value.s.prop;
+  return undefined;
 }

@@ -34,6 +34,13 @@ export const fnKey = (file: string, id: number): string => `${file}#${id}`;
 
 const MAX_DEPTH = 40;
 
+/** Values that are never undefined: literals, objects, functions, instances; an SDK enum member (`InvocationType.Event`). */
+const DEFINED = new Set<string>(['str', 'num', 'bool', 'cat', 'obj', 'arr', 'fn', 'new', 'self']);
+function isDefined(val: Val): boolean {
+  const s = val.s;
+  return DEFINED.has(s.k) || (s.k === 'get' && s.obj.k === 'import' && s.obj.source.startsWith('@aws-sdk/'));
+}
+
 /**
  * Evaluates Syms across files, lazily: only the top of a value is reduced (references, imports, property reads,
  * calls to known functions); children stay symbolic in the returned environment until someone reads them.
@@ -75,6 +82,10 @@ export class Evaluator {
   alternatives(val: Val, depth = 0, limit = 16): Val[] {
     if (depth > MAX_DEPTH) return [];
     let options: Val[];
+    if (val.s.k === 'or' && val.s.defaulted) {
+      const chosen = this.chooseDefault(val.s.options, val.env, depth + 1, limit);
+      if (chosen) return chosen;
+    }
     if (val.s.k === 'or') options = val.s.options.map((option) => this.evaluate(option, val.env, depth + 1));
     else if (val.s.k === 'alts') options = val.s.vals;
     else return [val];
@@ -85,6 +96,19 @@ export class Evaluator {
       }
     }
     return out;
+  }
+
+  /**
+   * A default once the given value is known: the value a caller passes (`invoke(fn, p, 'Event')`) replaces the
+   * default, a missing one leaves only the default. Undefined when the given value may or may not be undefined.
+   */
+  private chooseDefault([given, fallback]: Sym[], env: Env, depth: number, limit: number): Val[] | undefined {
+    const values = this.alternatives(this.evaluate(given, env, depth), depth + 1, limit);
+    if (values.length > 0 && values.every(isDefined)) return values;
+    if (values.every((v) => v.s.k === 'nil' || (v.s.k === 'global' && v.s.name === 'undefined'))) {
+      return this.alternatives(this.evaluate(fallback, env, depth), depth + 1, limit);
+    }
+    return undefined;
   }
 
   private evaluateRef(name: string, scope: number, env: Env, depth: number): Val {

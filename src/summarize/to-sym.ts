@@ -188,7 +188,7 @@ export function bindPattern(
       declare(pattern.name, value);
       return;
     case 'AssignmentPattern':
-      bindPattern(pattern.left, or([value, toSym(pattern.right, state)]), declare, state);
+      bindPattern(pattern.left, { k: 'or', options: [value, toSym(pattern.right, state)], defaulted: true }, declare, state);
       return;
     case 'ObjectPattern':
       for (const property of pattern.properties) {

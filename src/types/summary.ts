@@ -33,8 +33,12 @@ export type Sym =
   | { k: 'new'; callee: Sym; args: Sym[] }
   /** A function defined in this file (index into `FileSummary.functions`). */
   | { k: 'fn'; id: number }
-  /** One of several values: `a ?? b`, `a || b`, `c ? a : b`, or a variable assigned more than once. */
-  | { k: 'or'; options: Sym[] }
+  /**
+   * One of several values: `a ?? b`, `a || b`, `c ? a : b`, or a variable assigned more than once. `defaulted`: a
+   * default (`type = 'RequestResponse'`, `{ type = 'x' } = opts`): options are [given, default], and the default
+   * counts only when the given value is undefined.
+   */
+  | { k: 'or'; options: Sym[]; defaulted?: true }
   /** The element of a collection: the variable of `for (const x of xs)`. */
   | { k: 'elem'; of: Sym }
   /** Anything else; `text` is the source (shortened). */
