@@ -22,16 +22,21 @@ export interface RetryLibrary {
   jitter: { option: string; default: boolean | string; /** What a truthy (or this string) value means. */ on: 'full' | 'partial'; value?: string };
 }
 
+/** p-retry, async-retry and promise-retry all pass these options on to the `retry` module, with its defaults. */
+const NODE_RETRY_TIMEOUTS: Pick<RetryLibrary, 'attempts' | 'firstDelay' | 'factor' | 'maxDelay'> = {
+  attempts: { option: 'retries', plus: 1, default: 10 },
+  firstDelay: { option: 'minTimeout', default: 1000 },
+  factor: { option: 'factor', default: 2 },
+  maxDelay: { option: 'maxTimeout' },
+};
+
 export const RETRY_LIBRARIES: readonly RetryLibrary[] = [
   {
     module: 'p-retry',
     exports: ['default', '*', 'pRetry'],
     callbackArg: 0,
     optionsArg: 1,
-    attempts: { option: 'retries', plus: 1, default: 10 },
-    firstDelay: { option: 'minTimeout', default: 1000 },
-    factor: { option: 'factor', default: 2 },
-    maxDelay: { option: 'maxTimeout' },
+    ...NODE_RETRY_TIMEOUTS,
     jitter: { option: 'randomize', default: false, on: 'partial' },
   },
   {
@@ -39,10 +44,7 @@ export const RETRY_LIBRARIES: readonly RetryLibrary[] = [
     exports: ['default', '*'],
     callbackArg: 0,
     optionsArg: 1,
-    attempts: { option: 'retries', plus: 1, default: 10 },
-    firstDelay: { option: 'minTimeout', default: 1000 },
-    factor: { option: 'factor', default: 2 },
-    maxDelay: { option: 'maxTimeout' },
+    ...NODE_RETRY_TIMEOUTS,
     jitter: { option: 'randomize', default: true, on: 'partial' },
   },
   {
@@ -51,10 +53,7 @@ export const RETRY_LIBRARIES: readonly RetryLibrary[] = [
     callbackArg: 0,
     optionsArg: 1,
     alternate: { callbackArg: 1, optionsArg: 0 },
-    attempts: { option: 'retries', plus: 1, default: 10 },
-    firstDelay: { option: 'minTimeout', default: 1000 },
-    factor: { option: 'factor', default: 2 },
-    maxDelay: { option: 'maxTimeout' },
+    ...NODE_RETRY_TIMEOUTS,
     jitter: { option: 'randomize', default: false, on: 'partial' },
   },
   {
