@@ -2,14 +2,13 @@ import type { ResultData } from '../../analyzers/code/result-use.js';
 import type { CodeLocation, EdgeAnnotations } from '../types/annotations.js';
 import type { GraphEdge } from '../types/graph.js';
 import type { FunctionDef } from '../types/inventory.js';
-import type { FileSummary } from '../types/summary.js';
 import type { Expansion } from '../resolve/resolve-calls.js';
-import type { CallSite } from './callers.js';
+import type { CallSite, PassedAs } from './callers.js';
 import type { SdkCallDetector } from './detect-sdk-calls.js';
 import { fnKey, type Evaluator } from './evaluate.js';
 import { readCatchClause } from './annotate/catch-clause.js';
 import { ChainBuilder, type EdgeChain } from './annotate/chain.js';
-import { readCompensations, type CompensationInput } from './annotate/compensation.js';
+import { linkCompensations, toCompensationFacts, type CompensationFacts, type CompensationInput } from './annotate/compensation.js';
 import { readConditions } from './annotate/conditions.js';
 import { findFanOuts, toFanOutAnnotations } from './annotate/fan-outs.js';
 import { readPayload } from './annotate/payload.js';
@@ -17,6 +16,7 @@ import { readResult } from './annotate/result.js';
 import { readRetries } from './annotate/retries.js';
 import type { OriginContext, ResultPosition } from './annotate/trace-origin.js';
 import { ValueReader } from './annotate/values.js';
+import type { ReadTracker } from './read-tracker.js';
 
 /** A code edge, the deployed function it belongs to, and how its SDK call was reached (site, wrappers). */
 export interface AnnotationSource {
@@ -26,45 +26,68 @@ export interface AnnotationSource {
 }
 
 export interface AnnotateOptions {
-  summaries: ReadonlyMap<string, FileSummary>;
+  summaries: ReadTracker;
   evaluator: Evaluator;
   getCallers: (key: string) => CallSite[];
+  /** The calls each function (`file#id`) is handed to as an argument. */
+  getPassedAs: (key: string) => PassedAs[];
   /** To read the SDK request again with the values known along the call path (a helper's arguments). */
   detector: SdkCallDetector;
-  /** Which deployed functions reach each function (`file#id`) or module. */
-  owners: ReadonlyMap<string, readonly string[]>;
+  /** Which deployed functions reach a function (`file#id`) or module. */
+  getOwners: (key: string) => readonly string[];
 }
 
 /**
  * Annotates code edges with what surrounds their calls (`EdgeAnnotations`): the pattern analyzers' contexts
  * (`analyzers/code/`) around every call from the handler down to the SDK call, read with the values known along
- * that path (constants across files, a helper's arguments). Works on summaries only.
+ * that path (constants across files, a helper's arguments). Works on summaries only. Edges are annotated in
+ * batches (one per file of the project); compensation, which compares the edges of one function with each other,
+ * is linked at the end from each edge's `CompensationFacts`.
  */
-export function annotateEdges(sources: readonly AnnotationSource[], options: AnnotateOptions): void {
-  const { summaries, evaluator } = options;
-  const builder = new ChainBuilder(summaries, evaluator, options.getCallers, options.owners);
-  const values = new ValueReader(evaluator);
-  const results = indexResults(summaries);
-  // Edges of one expansion and one function share what surrounds them (a dynamic target gives several edges).
-  const done = new Map<string, { annotations: EdgeAnnotations; input: Omit<CompensationInput, 'edge'> }>();
-  const byFunction = new Map<string, CompensationInput[]>();
-  const expansionIds = new Map<Expansion, number>();
-  for (const { edge, lambda, expansion } of sources) {
-    let id = expansionIds.get(expansion);
-    if (id === undefined) expansionIds.set(expansion, (id = expansionIds.size));
-    const key = `${id}\0${lambda.id}`;
-    let prepared = done.get(key);
-    if (!prepared) {
-      prepared = annotate(lambda, expansion, builder, values, results, options);
-      done.set(key, prepared);
-    }
-    edge.annotations = { ...prepared.annotations };
-    const list = byFunction.get(lambda.id) ?? [];
-    list.push({ edge, ...prepared.input });
-    byFunction.set(lambda.id, list);
+export class EdgeAnnotator {
+  private readonly builder: ChainBuilder;
+  private readonly values: ValueReader;
+  private readonly results: ResultIndex;
+
+  constructor(private readonly options: AnnotateOptions) {
+    this.builder = new ChainBuilder(options.summaries, options.evaluator, options.getCallers, options.getPassedAs, options.getOwners);
+    this.values = new ValueReader(options.evaluator);
+    this.results = new ResultIndex(options.summaries);
   }
-  for (const inputs of byFunction.values()) {
-    for (const [edge, compensation] of readCompensations(inputs)) edge.annotations = { ...edge.annotations, compensation };
+
+  /** Sets each edge's annotations (all but compensation); returns each edge's compensation facts, in order. */
+  annotate(sources: readonly AnnotationSource[]): CompensationFacts[] {
+    // Edges of one expansion and one function share what surrounds them (a dynamic target gives several edges).
+    const done = new Map<string, { annotations: EdgeAnnotations; input: Omit<CompensationInput, 'edge'> }>();
+    const expansionIds = new Map<Expansion, number>();
+    return sources.map(({ edge, lambda, expansion }) => {
+      let id = expansionIds.get(expansion);
+      if (id === undefined) expansionIds.set(expansion, (id = expansionIds.size));
+      const key = `${id}\0${lambda.id}`;
+      let prepared = done.get(key);
+      if (!prepared) {
+        prepared = annotate(lambda, expansion, this.builder, this.values, this.results, this.options);
+        done.set(key, prepared);
+      }
+      edge.annotations = { ...prepared.annotations };
+      return toCompensationFacts({ edge, ...prepared.input });
+    });
+  }
+}
+
+/** Adds the compensation annotations: the edges of each deployed function compared with each other. */
+export function addCompensations(edges: readonly GraphEdge[], facts: readonly CompensationFacts[]): void {
+  const byFunction = new Map<string, number[]>();
+  edges.forEach((edge, i) => {
+    const list = byFunction.get(edge.from);
+    if (list) list.push(i);
+    else byFunction.set(edge.from, [i]);
+  });
+  for (const indexes of byFunction.values()) {
+    for (const [at, compensation] of linkCompensations(indexes.map((i) => facts[i]))) {
+      const edge = edges[indexes[at]];
+      edge.annotations = { ...edge.annotations, compensation };
+    }
   }
 }
 
@@ -73,7 +96,7 @@ function annotate(
   expansion: Expansion,
   builder: ChainBuilder,
   values: ValueReader,
-  results: ReadonlyMap<string, ResultPosition>,
+  results: ResultIndex,
   options: AnnotateOptions,
 ): { annotations: EdgeAnnotations; input: Omit<CompensationInput, 'edge'> } {
   const { summaries, evaluator } = options;
@@ -126,15 +149,29 @@ function getCallPath(chain: EdgeChain): CodeLocation[] {
     .map((call) => ({ file: call.file, line: call.call.line }));
 }
 
-/** Variables holding an awaited call's result, by `file#scope#name`: the position of that call. */
-function indexResults(summaries: ReadonlyMap<string, FileSummary>): Map<string, ResultPosition> {
-  const index = new Map<string, ResultPosition>();
-  for (const [file, summary] of summaries) {
-    for (const record of summary.contexts) {
-      if (record.kind !== 'result') continue;
-      const data = record.data as unknown as ResultData;
-      for (const [name, scope] of data.bound ?? []) index.set(`${file}#${scope}#${name}`, { file, line: data.callLine, column: data.callColumn });
+/**
+ * Variables holding an awaited call's result, by `file#scope#name`: the position of that call. Worked out per file
+ * when first asked (the key's file is read through the tracker, so the unit asking depends on it).
+ */
+class ResultIndex {
+  private readonly byFile = new Map<string, Map<string, ResultPosition>>();
+
+  constructor(private readonly summaries: ReadTracker) {}
+
+  get(key: string): ResultPosition | undefined {
+    const hash = key.lastIndexOf('#');
+    const file = key.slice(0, key.lastIndexOf('#', hash - 1));
+    const summary = this.summaries.get(file);
+    let index = this.byFile.get(file);
+    if (!index) {
+      index = new Map();
+      for (const record of summary?.contexts ?? []) {
+        if (record.kind !== 'result') continue;
+        const data = record.data as unknown as ResultData;
+        for (const [name, scope] of data.bound ?? []) index.set(`${file}#${scope}#${name}`, { file, line: data.callLine, column: data.callColumn });
+      }
+      this.byFile.set(file, index);
     }
+    return index.get(key);
   }
-  return index;
 }

@@ -1,5 +1,6 @@
 import type { FileSummary, Sym } from '../types/summary.js';
 import { getOwn } from '../util/own.js';
+import type { SummaryLookup } from './read-tracker.js';
 import type { ModuleResolver } from './module-resolver.js';
 
 /** Parameter values known because we arrived at a function through one of its call sites. */
@@ -47,7 +48,7 @@ function isDefined(val: Val): boolean {
  */
 export class Evaluator {
   constructor(
-    private readonly summaries: ReadonlyMap<string, FileSummary>,
+    private readonly summaries: SummaryLookup,
     private readonly resolver: ModuleResolver,
   ) {}
 

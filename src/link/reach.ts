@@ -1,6 +1,7 @@
-import type { FileSummary, Sym } from '../types/summary.js';
+import type { Sym } from '../types/summary.js';
 import { getOwn } from '../util/own.js';
 import { fnKey, type Evaluator, type Val } from './evaluate.js';
+import type { Memo, ReadTracker } from './read-tracker.js';
 
 /** What a handler can run: functions (`file#id`) and files whose module-level code it loads. */
 export interface Reach {
@@ -8,26 +9,42 @@ export interface Reach {
   modules: Set<string>;
 }
 
-/** Lookups over all summaries that reachability needs, built once. */
+/**
+ * Lookups that reachability needs, worked out per file when first read (a re-run that resolves a few handlers again
+ * reads only the summaries they reach).
+ */
 export class ReachIndex {
-  /** Functions nested directly in a function. */
-  readonly children = new Map<string, string[]>();
-  /** Functions defined inside a module-level binding's initialiser, by `file\0binding`. */
-  readonly owned = new Map<string, string[]>();
+  private readonly byFile = new Map<string, { children: Map<string, string[]>; owned: Map<string, string[]> }>();
   /** What a reference leads to, by `file\0name\0scope`: the same for every handler, so worked out once. */
-  readonly refTargets = new Map<string, RefTargets>();
+  readonly refTargets = new Map<string, Memo<RefTargets>>();
 
   constructor(
-    readonly summaries: ReadonlyMap<string, FileSummary>,
+    readonly summaries: ReadTracker,
     readonly evaluator: Evaluator,
-  ) {
-    for (const [file, summary] of summaries) {
-      summary.functions.forEach((fn, id) => {
-        const key = fnKey(file, id);
-        if (fn.parent >= 0) push(this.children, fnKey(file, fn.parent), key);
-        if (fn.owner !== undefined) push(this.owned, `${file}\0${fn.owner}`, key);
-      });
-    }
+  ) {}
+
+  /** Functions nested directly in a function (`file#id`). */
+  getChildren(key: string): readonly string[] {
+    return this.forFile(key.slice(0, key.lastIndexOf('#'))).children.get(key) ?? [];
+  }
+
+  /** Functions defined inside a module-level binding's initialiser. */
+  getOwned(file: string, binding: string): readonly string[] {
+    return this.forFile(file).owned.get(binding) ?? [];
+  }
+
+  private forFile(file: string): { children: Map<string, string[]>; owned: Map<string, string[]> } {
+    // Read through the tracker every time: the running unit depends on this file.
+    const summary = this.summaries.get(file);
+    let found = this.byFile.get(file);
+    if (found) return found;
+    found = { children: new Map(), owned: new Map() };
+    summary?.functions.forEach((fn, id) => {
+      if (fn.parent >= 0) push(found.children, fnKey(file, fn.parent), fnKey(file, id));
+      if (fn.owner !== undefined) push(found.owned, fn.owner, fnKey(file, id));
+    });
+    this.byFile.set(file, found);
+    return found;
   }
 }
 
@@ -75,7 +92,7 @@ export function computeReach(file: string, exportName: string, index: ReachIndex
     const key = `${ownerFile}\0${owner}`;
     if (owners.has(key)) return;
     owners.add(key);
-    for (const fn of index.owned.get(key) ?? []) addFn(fn);
+    for (const fn of index.getOwned(ownerFile, owner)) addFn(fn);
     const summary = summaries.get(ownerFile);
     for (const ref of (summary && getOwn(summary.ownerRefs, owner)) ?? []) followRef(ref, ownerFile);
   };
@@ -101,23 +118,23 @@ export function computeReach(file: string, exportName: string, index: ReachIndex
     if (!fn) continue;
     addModule(fnFile);
     for (const ref of fn.refs) followRef(ref, fnFile);
-    for (const child of index.children.get(key) ?? []) addFn(child);
+    for (const child of index.getChildren(key)) addFn(child);
   }
   return reach;
 }
 
 /** What a reference leads to, evaluated once per reference and remembered in the index. */
 function getRefTargets(ref: Sym, file: string, index: ReachIndex): RefTargets {
-  const key = ref.k === 'ref' ? `${file}\0${ref.name}\0${ref.scope}` : undefined;
-  const known = key === undefined ? undefined : index.refTargets.get(key);
-  if (known) return known;
-  const targets: RefTargets = { fns: [], modules: [], owners: [] };
-  const { evaluator } = index;
-  const val = evaluator.evaluate(ref, { file, bindings: null });
-  collectFunctions(val, 0, evaluator, (fn) => targets.fns.push(fn), (moduleFile) => targets.modules.push(moduleFile));
-  targets.owners = getOwners(ref, file, evaluator, 0);
-  if (key !== undefined) index.refTargets.set(key, targets);
-  return targets;
+  const compute = (): RefTargets => {
+    const targets: RefTargets = { fns: [], modules: [], owners: [] };
+    const { evaluator } = index;
+    const val = evaluator.evaluate(ref, { file, bindings: null });
+    collectFunctions(val, 0, evaluator, (fn) => targets.fns.push(fn), (moduleFile) => targets.modules.push(moduleFile));
+    targets.owners = getOwners(ref, file, evaluator, 0);
+    return targets;
+  };
+  if (ref.k !== 'ref') return compute();
+  return index.summaries.memo(index.refTargets, `${file}\0${ref.name}\0${ref.scope}`, compute);
 }
 
 /** Functions a value refers to: itself, the members of an object or class, the arguments of a wrapping call. */

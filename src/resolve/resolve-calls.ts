@@ -3,7 +3,7 @@ import type { Diagnostic, SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
 import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
-import { buildCallerIndex, type CallSite } from '../link/callers.js';
+import { CallIndex, readFileCalls, type CallSite, type FileCalls } from '../link/callers.js';
 import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
 import { SdkCallDetector, type SdkCallMatch } from '../link/detect-sdk-calls.js';
 import { Evaluator, fnKey, type Binding, type Env, type Val } from '../link/evaluate.js';
@@ -14,7 +14,10 @@ import type { HttpClientDetector } from '../types/analyzers.js';
 import { bindEnvironment, type BoundPattern } from './bind-environment.js';
 import { TargetIndex } from './match-target.js';
 import { RouteIndex } from './resolve-http.js';
-import { annotateEdges, type AnnotationSource } from '../link/annotate.js';
+import { EdgeAnnotator, addCompensations, type AnnotationSource } from '../link/annotate.js';
+import type { CompensationFacts } from '../link/annotate/compensation.js';
+import { ReadTracker } from '../link/read-tracker.js';
+import { ReusePlan, StateRecorder, type IncrementalInput, type ResolutionState, type ResolutionStats, type UnitOutput } from './incremental.js';
 
 export interface ResolvedCalls {
   edges: GraphEdge[];
@@ -23,10 +26,27 @@ export interface ResolvedCalls {
   unreached: UnreachedCall[];
   /** Wrapper call paths that were not all followed (see MAX_EXPANSIONS). */
   diagnostics: Diagnostic[];
+  /** With `incremental`: the state to store for the next run, and how many units this run did again. */
+  state?: ResolutionState;
+  stats?: ResolutionStats;
 }
 
 /** An SDK call or an HTTP call found in the code. */
 type CallMatch = SdkCallMatch | HttpCallMatch;
+
+/** A call matched, a wrapper followed, a function bound: the context each file's calls are resolved in. */
+interface ResolveContext {
+  tracker: ReadTracker;
+  detector: CallDetector;
+  evaluator: Evaluator;
+  callIndex: CallIndex;
+  getOwners: (key: string) => readonly string[];
+  functionsById: Map<string, FunctionDef>;
+  targets: TargetIndex;
+  routes: RouteIndex;
+  parameters: readonly ParameterDef[];
+  annotator: EdgeAnnotator;
+}
 
 /** One way an SDK or HTTP call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
 export interface Expansion {
@@ -52,7 +72,8 @@ const MAX_WRAPPER_DEPTH = 4;
 /**
  * The resolve stage: find SDK calls in the summaries, follow wrapper parameters to their callers, attribute each
  * call to the functions whose handlers reach it, and bind each target to an inventory entity, an external node,
- * or an explicit unresolved entry with the reason.
+ * or an explicit unresolved entry with the reason. With `incremental`, the units an earlier run stored are used
+ * again where no changed file can affect them (see incremental.ts); the result is the same either way.
  */
 export function resolveCalls(
   summaries: ReadonlyMap<string, FileSummary>,
@@ -60,64 +81,147 @@ export function resolveCalls(
   inventory: Inventory,
   detectors: readonly SdkDetector[],
   httpClients: readonly HttpClientDetector[] = [],
+  incremental?: IncrementalInput,
 ): ResolvedCalls {
-  const evaluator = new Evaluator(summaries, resolver);
+  const tracker = new ReadTracker(summaries);
+  const evaluator = new Evaluator(tracker, resolver);
   const sdkDetector = new SdkCallDetector(detectors, evaluator);
   const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
-  const targets = new TargetIndex(inventory);
-  const routes = new RouteIndex(inventory);
-  const parameters = inventory.parameters;
-  const owners = getOwnersIndex(summaries, inventory, evaluator);
-  let callers: Map<string, CallSite[]> | undefined;
-  const getCallers = (key: string) => (callers ??= buildCallerIndex(summaries, evaluator)).get(key) ?? [];
-  const functionsById = new Map(inventory.functions.map((fn) => [fn.id, fn]));
-  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
+  const files = [...summaries.keys()];
+  const plan = incremental && ReusePlan.make(files, incremental);
+  const recorder = incremental && new StateRecorder(files, incremental);
+  const stats: ResolutionStats = { reaches: 0, fileCalls: 0, units: 0, incremental: Boolean(plan) };
 
-  const annotated: AnnotationSource[] = [];
-  for (const [file, summary] of summaries) {
-    for (const call of summary.calls) {
-      const context: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
-      const expansions = expand({ file, call }, [], context, 0);
-      if (context.exhausted) out.diagnostics.push(toTooManyPaths(file, call.line, call.column));
-      for (const expansion of expansions) {
-        const { site } = expansion;
-        const lambdas = owners.get(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn)) ?? [];
-        const { match } = expansion;
-        if (lambdas.length === 0) {
-          out.unreached.push({ file: site.file, line: site.call.line, kind: match.kind, target: expansion.targetText, ...('sdk' in match ? { sdk: match.sdk } : {}) });
-          continue;
-        }
-        for (const lambdaId of lambdas) {
-          const fn = functionsById.get(lambdaId)!;
-          const before = out.edges.length;
-          if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, { targets, parameters }, evaluator, out);
-          else resolveHttpForFunction({ ...expansion, match }, fn, { routes, parameters }, evaluator, out);
-          for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
-        }
-      }
+  const owners = getOwnersIndex(tracker, inventory, evaluator, plan, recorder, stats);
+  const fileCalls = files.map((file, i): [string, FileCalls] => {
+    const stored = plan?.previous.perFile[i];
+    if (plan && stored && !plan.isChanged(i) && plan.isValid(stored.callsDeps)) {
+      recorder?.state.perFile.push({ calls: stored.calls, callsDeps: stored.callsDeps, unitDeps: { files: [] } });
+      return [file, stored.calls];
     }
-  }
-  // What surrounds each call: retries, fan-outs, conditions, compensation, payload and use of the result.
-  annotateEdges(annotated, { summaries, evaluator, getCallers, owners, detector: sdkDetector });
+    stats.fileCalls++;
+    const { value, deps } = tracker.track(() => readFileCalls(file, tracker.get(file)!, evaluator));
+    plan?.noteCallsChange(i, value);
+    recorder?.state.perFile.push({ calls: value, callsDeps: recorder.toStored(deps), unitDeps: { files: [] } });
+    return [file, value];
+  });
+  const callIndex = new CallIndex(fileCalls, summaries, tracker);
+  const getOwners = (key: string) => {
+    tracker.noteKey(`o:${key}`);
+    return owners.get(key) ?? [];
+  };
+  const getCallers = (key: string) => callIndex.getCallers(key);
+  const context: ResolveContext = {
+    tracker,
+    detector,
+    evaluator,
+    callIndex,
+    getOwners,
+    functionsById: new Map(inventory.functions.map((fn) => [fn.id, fn])),
+    targets: new TargetIndex(inventory),
+    routes: new RouteIndex(inventory),
+    parameters: inventory.parameters,
+    annotator: new EdgeAnnotator({ summaries: tracker, evaluator, getCallers, getPassedAs: (key) => callIndex.getPassedAs(key), getOwners, detector: sdkDetector }),
+  };
+
+  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
+  const facts: CompensationFacts[] = [];
+  files.forEach((file, i) => {
+    const stored = plan?.previous.perFile[i];
+    let unit: UnitOutput | undefined;
+    if (plan && stored && !plan.isChanged(i) && plan.isValid(stored.unitDeps)) {
+      unit = stored.unit;
+      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: stored.unitDeps }, unit ? { unit } : {});
+    } else {
+      stats.units++;
+      const made = tracker.track(() => resolveFile(file, context));
+      unit = made.value;
+      // Kept as JSON now: compensation, added below, is linked again on every run.
+      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: recorder.toStored(made.deps) }, unit ? { unit: JSON.parse(JSON.stringify(unit)) as UnitOutput } : {});
+    }
+    if (!unit) return;
+    out.edges.push(...unit.edges);
+    out.externals.push(...unit.externals);
+    out.unresolved.push(...unit.unresolved);
+    out.unreached.push(...unit.unreached);
+    out.diagnostics.push(...unit.diagnostics);
+    facts.push(...unit.facts);
+  });
+  // Compensation compares the edges of one function with each other: linked from every edge's facts, each run.
+  addCompensations(out.edges, facts);
+  if (recorder) Object.assign(out, { state: recorder.state, stats });
   return out;
 }
 
+/** A file's calls: expanded through wrappers, resolved for each function reaching them, annotated. */
+function resolveFile(file: string, context: ResolveContext): UnitOutput | undefined {
+  const { detector, evaluator, functionsById, annotator } = context;
+  const summary = context.tracker.get(file)!;
+  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
+  const annotated: AnnotationSource[] = [];
+  const getCallers = (key: string) => context.callIndex.getCallers(key);
+  for (const call of summary.calls) {
+    const expandContext: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
+    const expansions = expand({ file, call }, [], expandContext, 0);
+    if (expandContext.exhausted) out.diagnostics.push(toTooManyPaths(file, call.line, call.column));
+    for (const expansion of expansions) {
+      const { site } = expansion;
+      const lambdas = context.getOwners(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn));
+      const { match } = expansion;
+      if (lambdas.length === 0) {
+        out.unreached.push({ file: site.file, line: site.call.line, kind: match.kind, target: expansion.targetText, ...('sdk' in match ? { sdk: match.sdk } : {}) });
+        continue;
+      }
+      for (const lambdaId of lambdas) {
+        const fn = functionsById.get(lambdaId)!;
+        const before = out.edges.length;
+        if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, context, evaluator, out);
+        else resolveHttpForFunction({ ...expansion, match }, fn, context, evaluator, out);
+        for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
+      }
+    }
+  }
+  const empty = out.edges.length + out.externals.length + out.unresolved.length + out.unreached.length + out.diagnostics.length === 0;
+  if (empty) return undefined;
+  // What surrounds each call: retries, fan-outs, conditions, payload and use of the result.
+  const facts = annotator.annotate(annotated);
+  return { edges: out.edges, externals: out.externals, unresolved: out.unresolved, unreached: out.unreached, diagnostics: out.diagnostics, facts };
+}
+
 /** Which deployed functions reach each function (`file#id`) or module (`file`) of the project. */
-function getOwnersIndex(summaries: ReadonlyMap<string, FileSummary>, inventory: Inventory, evaluator: Evaluator): Map<string, string[]> {
-  const index = new ReachIndex(summaries, evaluator);
+function getOwnersIndex(
+  tracker: ReadTracker,
+  inventory: Inventory,
+  evaluator: Evaluator,
+  plan: ReusePlan | undefined,
+  recorder: StateRecorder | undefined,
+  stats: ResolutionStats,
+): Map<string, string[]> {
+  const index = new ReachIndex(tracker, evaluator);
   const owners = new Map<string, string[]>();
   const add = (key: string, id: string) => {
     const list = owners.get(key);
     if (!list) owners.set(key, [id]);
     else if (list[list.length - 1] !== id) list.push(id);
   };
-  for (const fn of [...inventory.functions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  const functions = [...inventory.functions].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  functions.forEach((fn, i) => {
     const handler = fn.handler;
-    if (!handler?.file || !summaries.has(handler.file)) continue;
-    const reach = computeReach(handler.file, handler.export, index);
+    const stored = plan?.previous.reaches[i];
+    let reach: { fns: Iterable<string>; modules: Iterable<string> };
+    if (plan && stored && plan.isValid(stored.deps)) {
+      reach = stored;
+      recorder?.state.reaches.push(stored);
+    } else {
+      stats.reaches++;
+      const made = tracker.track(() => (handler?.file && tracker.has(handler.file) ? computeReach(handler.file, handler.export, index) : { fns: new Set<string>(), modules: new Set<string>() }));
+      reach = made.value;
+      if (stored) plan?.noteReachChange(stored, reach);
+      recorder?.state.reaches.push({ fns: [...made.value.fns], modules: [...made.value.modules], deps: recorder.toStored(made.deps) });
+    }
     for (const key of reach.fns) add(key, fn.id);
     for (const module of reach.modules) add(module, fn.id);
-  }
+  });
   return owners;
 }
 

@@ -1,6 +1,6 @@
+import type { SummaryLookup } from '../read-tracker.js';
 import type { TryPartData } from '../../../analyzers/code/compensation.js';
 import type { CatchAnnotation } from '../../types/annotations.js';
-import type { FileSummary } from '../../types/summary.js';
 import { fnKey } from '../evaluate.js';
 import type { EdgeChain } from './chain.js';
 
@@ -9,7 +9,7 @@ import type { EdgeChain } from './chain.js';
  * in one of the handler's own functions (`entries`) that has a catch, leaving out a try inside a retry loop there
  * (that catch is the retry's), with the rethrows it starts with (`if (err.name !== 'X') throw err`).
  */
-export function readCatchClause(chain: EdgeChain, entries: ReadonlySet<string>, summaries: ReadonlyMap<string, FileSummary>): CatchAnnotation | undefined {
+export function readCatchClause(chain: EdgeChain, entries: ReadonlySet<string>, summaries: SummaryLookup): CatchAnnotation | undefined {
   // A promise's `.catch(cb)` holds its callback: a call in the callback is in the handler, not in what it protects.
   const handlers = new Set<string>();
   for (const entry of chain.contexts) {

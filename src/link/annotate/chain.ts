@@ -1,6 +1,7 @@
 import type { FunctionDef } from '../../types/inventory.js';
-import type { CallRecord, ContextRecord, FileSummary } from '../../types/summary.js';
-import type { CallSite } from '../callers.js';
+import type { CallRecord, ContextRecord } from '../../types/summary.js';
+import type { CallSite, PassedAs } from '../callers.js';
+import type { Memo, ReadTracker } from '../read-tracker.js';
 import { fnKey, type Env, type Evaluator } from '../evaluate.js';
 
 /** One call on the way from the handler to the SDK call, with the environment its arguments are read in. */
@@ -45,21 +46,23 @@ const MAX_PATH_NODES = 400;
  * once per run: the handlers' functions, and which calls hand which functions on as arguments.
  */
 export class ChainBuilder {
-  private readonly entries = new Map<string, Set<string>>();
-  private passedAs?: Map<string, { site: CallSite; argIndex: number }[]>;
+  private readonly entries = new Map<string, Memo<Set<string>>>();
 
   constructor(
-    private readonly summaries: ReadonlyMap<string, FileSummary>,
+    private readonly summaries: ReadTracker,
     private readonly evaluator: Evaluator,
     private readonly getCallers: (key: string) => CallSite[],
-    private readonly owners: ReadonlyMap<string, readonly string[]>,
+    private readonly getPassedAs: (key: string) => PassedAs[],
+    private readonly getOwners: (key: string) => readonly string[],
   ) {}
 
   /** The function keys of a deployed function's handler (also the function wrapped by `middy(fn)` and the like). */
   getEntries(lambda: FunctionDef): Set<string> {
-    let found = this.entries.get(lambda.id);
-    if (found) return found;
-    found = new Set();
+    return this.summaries.memo(this.entries, lambda.id, () => this.findEntries(lambda));
+  }
+
+  private findEntries(lambda: FunctionDef): Set<string> {
+    const found = new Set<string>();
     const handler = lambda.handler;
     if (handler?.file && this.summaries.has(handler.file)) {
       const value = this.evaluator.getExport(handler.file, handler.export, 0, new Set());
@@ -74,7 +77,6 @@ export class ChainBuilder {
         }
       }
     }
-    this.entries.set(lambda.id, found);
     return found;
   }
 
@@ -151,10 +153,10 @@ export class ChainBuilder {
     const [file, id] = splitKey(key);
     const fn = this.summaries.get(file)?.functions[id];
     if (!fn) return [];
-    const owned = (site: CallSite) => site.call.fn >= 0 && (this.owners.get(fnKey(site.file, site.call.fn)) ?? []).includes(lambdaId);
+    const owned = (site: CallSite) => site.call.fn >= 0 && this.getOwners(fnKey(site.file, site.call.fn)).includes(lambdaId);
     const callers = this.getCallers(key).filter((site) => owned(site) && fnKey(site.file, site.call.fn) !== key);
     if (callers.length > 0) return sortSites(callers).map((site) => ({ key: fnKey(site.file, site.call.fn), step: { site } }));
-    const passed = (this.getPassedAs().get(key) ?? []).filter((p) => owned(p.site));
+    const passed = this.getPassedAs(key).filter((p) => owned(p.site));
     if (passed.length > 0) {
       return passed.map(({ site, argIndex }) => ({
         key: fnKey(site.file, site.call.fn),
@@ -162,28 +164,6 @@ export class ChainBuilder {
       }));
     }
     return fn.parent >= 0 ? [{ key: fnKey(file, fn.parent) }] : [];
-  }
-
-  /** Which calls hand each function on as an argument (`withRetry(() => send(x))`, `pRetry(send)`), built on first use. */
-  private getPassedAs(): Map<string, { site: CallSite; argIndex: number }[]> {
-    if (this.passedAs) return this.passedAs;
-    const index = new Map<string, { site: CallSite; argIndex: number }[]>();
-    for (const [file, summary] of this.summaries) {
-      for (const call of summary.calls) {
-        call.args.forEach((arg, argIndex) => {
-          if (arg.k !== 'fn' && arg.k !== 'ref') return;
-          const value = arg.k === 'fn' ? { s: arg, env: { file, bindings: null } } : this.evaluator.evaluate(arg, { file, bindings: null });
-          if (value.s.k !== 'fn') return;
-          const key = fnKey(value.env.file, value.s.id);
-          const list = index.get(key);
-          const entry = { site: { file, call }, argIndex };
-          if (list) list.push(entry);
-          else index.set(key, [entry]);
-        });
-      }
-    }
-    this.passedAs = index;
-    return index;
   }
 }
 

@@ -15,6 +15,35 @@ export interface CompensationInput {
   origins: OriginContext;
 }
 
+/**
+ * What the compensation step compares, read from one edge's chain: plain data, so that a re-run can keep it for the
+ * edges it does not resolve again (see resolve/incremental.ts) and link them with the edges it does.
+ */
+export interface CompensationFacts {
+  edge: EdgeReference;
+  /** The try statements whose `try` part the edge's calls sit in, by `file#line#column`. */
+  tryKeys: string[];
+  resultPositions: ResultPosition[];
+  /** The line of the chain's first call in each file (to tell whether the edge runs before a trigger). */
+  firstLines: Record<string, number>;
+  trigger?: Trigger;
+  /** Results the call passes on as arguments (with a trigger only). */
+  argumentResults?: ResultPosition[];
+}
+
+/** The innermost catch or finally around the call, else a test of an earlier call's result that says it failed. */
+interface Trigger {
+  kind: CompensationAnnotation['trigger'];
+  file: string;
+  line: number;
+  text: string;
+  errorCondition?: string;
+  /** A catch or finally: it protects the edges in its try (`file#line#column`). */
+  tryKey?: string;
+  /** A failed result: it protects the edges whose result is the one tested. */
+  checked?: { file: string; line: number };
+}
+
 /** The try statements whose `try` part an edge's calls sit in, by `file#line#column`. */
 function getTryKeys(chain: EdgeChain): Set<string> {
   const tries = new Set<string>();
@@ -29,25 +58,39 @@ function getTryKeys(chain: EdgeChain): Set<string> {
   return tries;
 }
 
+/** The facts of one edge (reads the values its call passes on when it has a trigger). */
+export function toCompensationFacts(input: CompensationInput): CompensationFacts {
+  const firstLines: Record<string, number> = {};
+  for (const call of input.chain.calls) if (!Object.hasOwn(firstLines, call.file)) firstLines[call.file] = call.call.line;
+  const trigger = findTrigger(input);
+  return {
+    edge: { file: input.edge.file, line: input.edge.line, to: input.edge.to },
+    tryKeys: [...getTryKeys(input.chain)],
+    resultPositions: input.resultPositions.map(({ file, line, column }) => ({ file, line, column })),
+    firstLines,
+    ...(trigger ? { trigger, argumentResults: collectArgumentResults(input) } : {}),
+  };
+}
+
 /**
  * For each edge in a `catch` or `finally` (or run when an earlier call's result says it failed): the calls whose
  * failure leads to it, and the earlier calls it undoes — those whose result it passes on (`release(reservations)`)
- * or whose target's name it reverses (`reserveInventory` / `releaseInventory`). Edges of one deployed function only.
+ * or whose target's name it reverses (`reserveInventory` / `releaseInventory`). Edges of one deployed function only,
+ * by index in `inputs`.
  */
-export function readCompensations(inputs: readonly CompensationInput[]): Map<GraphEdge, CompensationAnnotation> {
-  const out = new Map<GraphEdge, CompensationAnnotation>();
-  const tryKeys = inputs.map((input) => getTryKeys(input.chain));
-  inputs.forEach((input) => {
-    const trigger = findTrigger(input);
+export function linkCompensations(inputs: readonly CompensationFacts[]): Map<number, CompensationAnnotation> {
+  const out = new Map<number, CompensationAnnotation>();
+  inputs.forEach((input, index) => {
+    const trigger = input.trigger;
     if (!trigger) return;
-    const protects = inputs.filter((other, i) => other !== input && trigger.protects(other, tryKeys[i]));
-    const origins = collectArgumentResults(input);
-    const compensates = inputs.filter((other) => {
+    const protects = inputs.filter((other, i) => i !== index && protectsEdge(trigger, other));
+    const origins = input.argumentResults ?? [];
+    const compensates = inputs.filter((other, i) => {
       // Steps inside the try count too: `try { reserve(); charge() } catch { release() }` undoes the reservation.
-      if (other === input || !isBefore(other, trigger.file, trigger.line)) return false;
+      if (i === index || !isBefore(other, trigger.file, trigger.line)) return false;
       return other.resultPositions.some((p) => origins.some((o) => o.file === p.file && o.line === p.line && o.column === p.column)) || undoes(input.edge.to, other.edge.to);
     });
-    out.set(input.edge, {
+    out.set(index, {
       compensates: toReferences(compensates),
       ...(trigger.errorCondition ? { errorCondition: trigger.errorCondition } : {}),
       file: trigger.file,
@@ -60,16 +103,12 @@ export function readCompensations(inputs: readonly CompensationInput[]): Map<Gra
   return out;
 }
 
-interface Trigger {
-  kind: CompensationAnnotation['trigger'];
-  file: string;
-  line: number;
-  text: string;
-  errorCondition?: string;
-  protects: (other: CompensationInput, otherTryKeys: Set<string>) => boolean;
+function protectsEdge(trigger: Trigger, other: CompensationFacts): boolean {
+  if (trigger.tryKey !== undefined) return other.tryKeys.includes(trigger.tryKey);
+  const checked = trigger.checked!;
+  return other.resultPositions.some((p) => p.file === checked.file && p.line === checked.line);
 }
 
-/** The innermost catch or finally around the call, else a test of an earlier call's result that says it failed. */
 function findTrigger(input: CompensationInput): Trigger | undefined {
   const contexts = input.chain.contexts;
   for (let i = contexts.length - 1; i >= 0; i--) {
@@ -77,7 +116,6 @@ function findTrigger(input: CompensationInput): Trigger | undefined {
     if (entry.record.kind !== 'try-part') continue;
     const data = entry.record.data as unknown as TryPartData;
     if (data.part === 'try') continue;
-    const key = `${entry.file}#${data.tryLine}#${data.tryColumn}`;
     const errorTests = input.conditions.filter((c) => c.order > i && c.annotation.source === 'error').map((c) => asRunCondition(c.annotation));
     return {
       kind: data.part,
@@ -85,19 +123,18 @@ function findTrigger(input: CompensationInput): Trigger | undefined {
       line: entry.record.line,
       text: data.text,
       ...(errorTests.length ? { errorCondition: errorTests.join(' && ') } : {}),
-      protects: (_other, otherTryKeys) => otherTryKeys.has(key),
+      tryKey: `${entry.file}#${data.tryLine}#${data.tryColumn}`,
     };
   }
   for (let i = input.conditions.length - 1; i >= 0; i--) {
     const condition = input.conditions[i].annotation;
     if (condition.source !== 'result' || !condition.resultOf || !isFailureTest(condition)) continue;
-    const checked = condition.resultOf;
     return {
       kind: 'failed-result',
       file: condition.file,
       line: condition.line,
       text: condition.text,
-      protects: (other) => other.resultPositions.some((p) => p.file === checked.file && p.line === checked.line),
+      checked: { file: condition.resultOf.file, line: condition.resultOf.line },
     };
   }
   return undefined;
@@ -124,9 +161,9 @@ function isFailureTest(condition: ConditionAnnotation): boolean {
 }
 
 /** Whether another edge runs before the trigger: its call in the trigger's file comes first. */
-function isBefore(other: CompensationInput, file: string, line: number): boolean {
-  const call = other.chain.calls.find((c) => c.file === file);
-  return call !== undefined && call.call.line < line;
+function isBefore(other: CompensationFacts, file: string, line: number): boolean {
+  const first = Object.hasOwn(other.firstLines, file) ? other.firstLines[file] : undefined;
+  return first !== undefined && first < line;
 }
 
 function collectArgumentResults(input: CompensationInput): ResultPosition[] {
@@ -136,9 +173,9 @@ function collectArgumentResults(input: CompensationInput): ResultPosition[] {
   return out;
 }
 
-function toReferences(inputs: readonly CompensationInput[]): EdgeReference[] {
+function toReferences(inputs: readonly CompensationFacts[]): EdgeReference[] {
   return inputs
-    .map((input) => ({ file: input.edge.file, line: input.edge.line, to: input.edge.to }))
+    .map((input) => ({ ...input.edge }))
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)));
 }
 

@@ -1,7 +1,8 @@
+import type { SummaryLookup } from '../read-tracker.js';
 import type { FanOutData } from '../../../analyzers/code/fan-out.js';
 import type { ResultData } from '../../../analyzers/code/result-use.js';
 import type { CodeLocation, ResultAnnotation } from '../../types/annotations.js';
-import type { ContextRecord, FileSummary } from '../../types/summary.js';
+import type { ContextRecord } from '../../types/summary.js';
 import { fnKey } from '../evaluate.js';
 import type { EdgeChain } from './chain.js';
 import type { ResultPosition } from './trace-origin.js';
@@ -19,7 +20,7 @@ const MAX_STEPS = 12;
  * it, returned by a helper to the helper's caller (`returnedThrough`), and finally assigned (with the reads of
  * the variable afterwards), returned by the handler, dropped, or passed on.
  */
-export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summaries: ReadonlyMap<string, FileSummary>): ResultFlow {
+export function readResult(chain: EdgeChain, entries: ReadonlySet<string>, summaries: SummaryLookup): ResultFlow {
   let index = chain.siteIndex;
   let call = chain.calls[index];
   let position: ResultPosition = { file: call.file, line: call.call.line, column: call.call.column };
@@ -129,7 +130,7 @@ function selectElement(reads: readonly [number, string][], element: string): [nu
   return out;
 }
 
-function getContexts(file: string, indexes: readonly number[] | undefined, summaries: ReadonlyMap<string, FileSummary>): ContextRecord[] {
+function getContexts(file: string, indexes: readonly number[] | undefined, summaries: SummaryLookup): ContextRecord[] {
   const summary = summaries.get(file);
   if (!summary || !indexes) return [];
   // Innermost first: the closest record wins.

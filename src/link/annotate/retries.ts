@@ -1,9 +1,10 @@
+import type { SummaryLookup } from '../read-tracker.js';
 import type { RetryLoopData } from '../../../analyzers/code/retry-loop.js';
 import { getOptionsArg, RETRY_LIBRARIES, type RetryLibrary } from '../../../analyzers/code/retry-library.js';
 import type { Cond, ErrorCheckData, Expr, Step } from '../../../analyzers/code/retry-steps.js';
 import { SDK_RETRY_DEFAULTS, type SdkClientRetryData } from '../../../analyzers/code/sdk-client-retry.js';
 import type { RetryAnnotation } from '../../types/annotations.js';
-import type { ContextRecord, FileSummary } from '../../types/summary.js';
+import type { ContextRecord } from '../../types/summary.js';
 import { fnKey, type Env, type Evaluator, type Val } from '../evaluate.js';
 import type { ChainCall, EdgeChain } from './chain.js';
 import type { ValueReader } from './values.js';
@@ -12,7 +13,7 @@ const MAX_ITERATIONS = 10_000;
 const MAX_DELAYS = 10;
 
 export interface RetryContext {
-  summaries: ReadonlyMap<string, FileSummary>;
+  summaries: SummaryLookup;
   evaluator: Evaluator;
   values: ValueReader;
 }

@@ -21,7 +21,7 @@ export interface OriginContext {
   entries: ReadonlySet<string>;
   elements: readonly ElementMarker[];
   /** Variables holding an awaited call's result, by `file#scope#name`. */
-  results: ReadonlyMap<string, ResultPosition>;
+  results: { get(key: string): ResultPosition | undefined };
 }
 
 export interface Origin {

@@ -1,0 +1,152 @@
+import type { CompensationFacts } from '../link/annotate/compensation.js';
+import type { FileCalls } from '../link/callers.js';
+import type { Deps } from '../link/read-tracker.js';
+import type { Diagnostic } from '../types/diagnostics.js';
+import type { GraphEdge, GraphNode, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
+
+/**
+ * Incremental resolution: what each unit of the resolve stage produced in an earlier run, and what it read, so that
+ * a re-run after a change of file contents does again only the units a changed file can affect. The units:
+ *
+ * - one reachability per deployed function (which functions and modules its handler reaches: the owners index);
+ * - per file, its `FileCalls` (what its calls call, and the functions they hand on): the call indexes;
+ * - per file, its calls resolved (expanded through wrappers, bound for each function reaching them, annotated).
+ *
+ * A unit is done again when it read a changed file, or asked for an index entry whose value changed: a caller list
+ * (`c:`) or a passed-as list (`p:`) a changed `FileCalls` touches, the owners (`o:`) of a function or module whose
+ * set of reaching functions changed. Every other unit's output is used as stored, in the same order, so the result
+ * is the one a full resolution gives. Anything else (another set of files, another inventory, workspaces or path
+ * aliases) resolves everything.
+ */
+
+/** What a file's calls gave: plain data, the edges' annotations without compensation (linked at the end). */
+export interface UnitOutput {
+  edges: GraphEdge[];
+  externals: GraphNode[];
+  unresolved: UnresolvedTarget[];
+  unreached: UnreachedCall[];
+  diagnostics: Diagnostic[];
+  /** Per edge, what compensation linking compares. */
+  facts: CompensationFacts[];
+}
+
+/** Dependencies as stored: indexes into the stored list of files, and index keys. */
+interface StoredDeps {
+  files: number[];
+  keys?: string[];
+}
+
+export interface StoredReach {
+  fns: string[];
+  modules: string[];
+  deps: StoredDeps;
+}
+
+export interface StoredFile {
+  calls: FileCalls;
+  callsDeps: StoredDeps;
+  /** Absent when the file's calls gave nothing. */
+  unit?: UnitOutput;
+  unitDeps: StoredDeps;
+}
+
+/** The whole stored state: the files (in order) with their content hashes, and each unit's output and dependencies. */
+export interface ResolutionState {
+  /** Everything else resolution depends on (the inventory, workspaces, path aliases), hashed. */
+  context: string;
+  files: string[];
+  hashes: string[];
+  /** One per deployed function, in the order of their ids. */
+  reaches: StoredReach[];
+  /** One per file, in `files` order. */
+  perFile: StoredFile[];
+}
+
+/** How many units a run did again (the others were reused). */
+export interface ResolutionStats {
+  reaches: number;
+  fileCalls: number;
+  units: number;
+  /** Whether an earlier state was used at all. */
+  incremental: boolean;
+}
+
+/** What the pipeline hands the resolve stage for incremental work. */
+export interface IncrementalInput {
+  context: string;
+  /** The content hash of each file's summary. */
+  hashes: readonly string[];
+  previous?: ResolutionState;
+}
+
+/** What may be reused, given the earlier state: undefined when nothing may (another set of files, another context). */
+export class ReusePlan {
+  /** Indexes (into the files) of the files whose content changed. */
+  private readonly changed: boolean[];
+  readonly changedKeys = new Set<string>();
+
+  private constructor(
+    readonly previous: ResolutionState,
+    changed: boolean[],
+  ) {
+    this.changed = changed;
+  }
+
+  static make(files: readonly string[], input: IncrementalInput): ReusePlan | undefined {
+    const previous = input.previous;
+    if (!previous || previous.context !== input.context || previous.files.length !== files.length) return undefined;
+    if (!files.every((file, i) => previous.files[i] === file)) return undefined;
+    if (previous.perFile.length !== files.length) return undefined;
+    return new ReusePlan(
+      previous,
+      files.map((_, i) => previous.hashes[i] !== input.hashes[i]),
+    );
+  }
+
+  isChanged(index: number): boolean {
+    return this.changed[index];
+  }
+
+  /** Whether a unit with these dependencies gives what it gave before. */
+  isValid(deps: StoredDeps): boolean {
+    return !deps.files.some((i) => this.changed[i]) && !(deps.keys ?? []).some((key) => this.changedKeys.has(key));
+  }
+
+  /** Notes the owners keys whose list changes: the symmetric difference of a function's old and new reach. */
+  noteReachChange(before: StoredReach, after: { fns: Iterable<string>; modules: Iterable<string> }): void {
+    const old = new Set([...before.fns, ...before.modules]);
+    const now = new Set([...after.fns, ...after.modules]);
+    for (const key of old) if (!now.has(key)) this.changedKeys.add(`o:${key}`);
+    for (const key of now) if (!old.has(key)) this.changedKeys.add(`o:${key}`);
+  }
+
+  /** Notes the caller and passed-as lists a file's new `FileCalls` changes (all it touches, when it changed). */
+  noteCallsChange(index: number, after: FileCalls): void {
+    const before = this.previous.perFile[index].calls;
+    if (!this.changed[index] && JSON.stringify(before) === JSON.stringify(after)) return;
+    for (const calls of [before, after]) {
+      for (const [key] of calls.callers) this.changedKeys.add(`c:${key}`);
+      for (const [key] of calls.passed) this.changedKeys.add(`p:${key}`);
+    }
+  }
+}
+
+/** Builds the state to store from this run's units. */
+export class StateRecorder {
+  private readonly indexOf: Map<string, number>;
+  readonly state: ResolutionState;
+
+  constructor(files: readonly string[], input: IncrementalInput) {
+    this.indexOf = new Map(files.map((file, i) => [file, i]));
+    this.state = { context: input.context, files: [...files], hashes: [...input.hashes], reaches: [], perFile: [] };
+  }
+
+  toStored(deps: Deps): StoredDeps {
+    const files: number[] = [];
+    for (const file of deps.files) {
+      const index = this.indexOf.get(file);
+      if (index !== undefined) files.push(index);
+    }
+    return deps.keys.size > 0 ? { files, keys: [...deps.keys] } : { files };
+  }
+}
