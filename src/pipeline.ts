@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
@@ -9,7 +10,9 @@ import { buildInventory, resolveHandlerFiles } from './inventory.js';
 import { readCode } from './read-code.js';
 import { readInfrastructure, type InfrastructureResult } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
-import { resolveCalls } from './resolve/resolve-calls.js';
+import { resolveCalls, type ResolvedCalls } from './resolve/resolve-calls.js';
+import type { ResolutionStats } from './resolve/incremental.js';
+import { ResolutionCache } from './cache/resolution-cache.js';
 import { readConfigJson } from './read-config-json.js';
 import { createRootReader, type DiagnosingRootReader } from './root-reader.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './types/analyzers.js';
@@ -34,10 +37,12 @@ export interface Analysis {
   root: string;
   files: DiscoveredFile[];
   inventory: Inventory;
-  summaries: Map<string, FileSummary>;
+  summaries: ReadonlyMap<string, FileSummary>;
   graph: Graph;
   /** Source files parsed in this run; the others' summaries came from the cache. */
   parsedFiles: number;
+  /** With a cache: how many units of the resolve stage were done again (see resolve/incremental.ts). */
+  resolution?: ResolutionStats;
 }
 
 /** The analyze pipeline: discover; code → summaries; IaC → Inventory; resolve → Graph. Reads only; runs nothing. */
@@ -80,8 +85,6 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   const code = await readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
   const summaries = code.summaries;
-  const unsaved = summaryCache?.save();
-  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
 
   // 3. IaC files → Inventory.
   const infrastructure = await readInfrastructureCached(files, reader, limits, code.iacTexts, options);
@@ -101,14 +104,40 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
     getWorkspacePackages(files, reader, diagnostics),
     getPathAliases(files, reader, diagnostics),
   );
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
+  const calls = resolveCallsCached(summaries, resolver, inventory, summaryCache, getCacheKey(['resolution', summaryConfiguration]), options);
   diagnostics.push(...calls.diagnostics);
+  // Saved after resolving: a summary found damaged when first read is made again and recorded then.
+  const unsaved = summaryCache?.save();
+  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
+  if (timing && calls.stats) process.stderr.write(`timing: resolved again ${JSON.stringify(calls.stats)}\n`);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
   const graph = buildGraph(inventory, calls, diagnostics);
   progress('building the graph', 1, 1);
-  return { root, files, inventory, summaries, graph, parsedFiles: code.parsed };
+  return { root, files, inventory, summaries, graph, parsedFiles: code.parsed, ...(calls.stats ? { resolution: calls.stats } : {}) };
+}
+
+/**
+ * The resolve stage, with a cache: the units of an earlier run that no changed file can affect are used again
+ * (same files, same inventory, workspaces and path aliases), and this run's units are stored for the next.
+ */
+function resolveCallsCached(
+  summaries: ReadonlyMap<string, FileSummary>,
+  resolver: ModuleResolver,
+  inventory: Inventory,
+  summaryCache: SummaryCache | undefined,
+  key: string,
+  options: AnalyzeOptions,
+): ResolvedCalls {
+  const hashes = summaryCache ? [...summaries.keys()].map((file) => summaryCache.getHash(file)) : [];
+  if (!summaryCache || !options.cacheDir || !hashes.every((hash) => hash !== undefined)) return resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
+  const cache = new ResolutionCache(options.cacheDir, key);
+  const context = createHash('sha256').update(JSON.stringify([inventory, resolver.describe()])).digest('base64url');
+  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS, { context, hashes, previous: cache.load() });
+  const unsaved = calls.state && cache.save(calls.state);
+  if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
+  return calls;
 }
 
 /** The IaC stage, its result taken from the cache when no file it read has changed (and no candidate came or went). */

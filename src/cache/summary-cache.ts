@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
+import type { Diagnostic } from '../types/diagnostics.js';
 import type { FileSummary } from '../types/summary.js';
 import { trackTemporaryFile } from '../write-output.js';
 
@@ -18,8 +19,18 @@ export interface CachedFileInfo {
 
 interface Entry {
   info: CachedFileInfo;
-  /** Parsed when the cache is loaded (or made in this run); written back as JSON when the cache is saved. */
-  summary: FileSummary;
+  /** Made in this run, or parsed from `json` when first read. */
+  summary?: FileSummary;
+  /** As read from the cache file: parsed only when a stage reads the summary (see SummaryMap). */
+  json?: string;
+  /** The summary's diagnostics, kept on the entry's index line: every run reports them, parsed or not. */
+  diagnostics: Diagnostic[];
+}
+
+/** A summary from the cache: its diagnostics, and the summary itself, parsed when `load` is called (undefined: damaged). */
+export interface CachedSummary {
+  diagnostics: Diagnostic[];
+  load(): FileSummary | undefined;
 }
 
 const FORMAT = 'lambda2sfn-summaries';
@@ -81,10 +92,11 @@ export class SummaryCache {
       }
       if (line === '') return true;
       const entry = parseEntryLine(line);
-      const summary = entry && parseSummary(entry.json, entry.path);
+      // Parsed when read (see CachedSummary); a line cut short is seen now, a summary damaged inside when parsed.
+      const whole = entry !== undefined && entry.json.startsWith('{') && entry.json.endsWith('}');
       // A later line for the same file (appended by a later run) replaces the earlier one; a damaged one is a miss.
-      if (!entry || !summary || entries.has(entry.path)) stale++;
-      if (entry && summary) entries.set(entry.path, { info: entry.info, summary });
+      if (!entry || !whole || entries.has(entry.path)) stale++;
+      if (entry && whole) entries.set(entry.path, { info: entry.info, json: entry.json, diagnostics: entry.diagnostics });
       else if (entry) entries.delete(entry.path);
       return true;
     });
@@ -95,18 +107,32 @@ export class SummaryCache {
   }
 
   /** The summary of a file whose size and times are those it had when cached (and that was not changing then). */
-  getByStat(relativePath: string, stats: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>): { summary: FileSummary; info: CachedFileInfo } | undefined {
+  getByStat(relativePath: string, stats: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>): { summary: CachedSummary; info: CachedFileInfo } | undefined {
     const entry = this.entries.get(relativePath);
     if (!entry) return undefined;
     const { info } = entry;
     if (info.size !== stats.size || info.mtimeMs !== stats.mtimeMs || info.ctimeMs !== stats.ctimeMs) return undefined;
     if (info.mtimeMs > this.writtenAt - RACY_MS || info.ctimeMs > this.writtenAt - RACY_MS) return undefined;
     this.used.add(relativePath);
-    return entry;
+    return { summary: this.toCached(relativePath, entry), info };
+  }
+
+  private toCached(relativePath: string, entry: Entry): CachedSummary {
+    return {
+      diagnostics: entry.diagnostics,
+      load: () => {
+        if (!entry.summary && entry.json !== undefined) {
+          // Damaged inside (rare: a line cut short is seen on loading): the caller makes the summary again.
+          entry.summary = parseSummary(entry.json, relativePath);
+          if (entry.summary) entry.json = undefined;
+        }
+        return entry.summary;
+      },
+    };
   }
 
   /** The summary of a file whose text hashes as it did when cached. */
-  getByHash(relativePath: string, hash: string, stats: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>): FileSummary | undefined {
+  getByHash(relativePath: string, hash: string, stats: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>): CachedSummary | undefined {
     const entry = this.entries.get(relativePath);
     if (!entry || entry.info.hash !== hash) return undefined;
     this.used.add(relativePath);
@@ -116,7 +142,12 @@ export class SummaryCache {
       this.fresh.add(relativePath);
       this.changed = true;
     }
-    return entry.summary;
+    return this.toCached(relativePath, entry);
+  }
+
+  /** The content hash of a file's cached summary (incremental resolution compares it with the one it resolved). */
+  getHash(relativePath: string): string | undefined {
+    return this.entries.get(relativePath)?.info.hash;
   }
 
   /**
@@ -130,11 +161,11 @@ export class SummaryCache {
     if (this.writtenAt === 0) {
       this.writer ??= new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
       const json = JSON.stringify(summary);
-      if (this.writer.write(toLine(relativePath, info, json))) summary = JSON.parse(json) as FileSummary;
+      if (this.writer.write(toLine(relativePath, info, json, summary.diagnostics))) summary = JSON.parse(json) as FileSummary;
     } else {
       this.fresh.add(relativePath);
     }
-    this.entries.set(relativePath, { info, summary });
+    this.entries.set(relativePath, { info, summary, diagnostics: summary.diagnostics });
     return summary;
   }
 
@@ -156,7 +187,7 @@ export class SummaryCache {
     }
     const writer = new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
     for (const [relativePath, entry] of this.entries) {
-      if (this.used.has(relativePath)) writer.write(toLine(relativePath, entry.info, JSON.stringify(entry.summary)));
+      if (this.used.has(relativePath)) writer.write(toEntryLine(relativePath, entry));
     }
     return writer.finish();
   }
@@ -167,7 +198,7 @@ export class SummaryCache {
       let text = '';
       for (const relativePath of this.fresh) {
         const entry = this.entries.get(relativePath);
-        if (entry) text += toLine(relativePath, entry.info, JSON.stringify(entry.summary));
+        if (entry) text += toEntryLine(relativePath, entry);
       }
       appendFileSync(this.file, text);
       return undefined;
@@ -282,9 +313,14 @@ function forEachLine(file: string, onLine: (line: string, index: number) => bool
   }
 }
 
-function toLine(relativePath: string, info: CachedFileInfo, json: string): string {
+function toLine(relativePath: string, info: CachedFileInfo, json: string, diagnostics: readonly Diagnostic[]): string {
   const { size, mtimeMs, ctimeMs, hash, iac } = info;
-  return `${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0])}\t${json}\n`;
+  return `${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0, diagnostics])}\t${json}\n`;
+}
+
+/** An entry's line: its JSON as read when it was never parsed. */
+function toEntryLine(relativePath: string, entry: Entry): string {
+  return toLine(relativePath, entry.info, entry.json ?? JSON.stringify(entry.summary), entry.diagnostics);
 }
 
 function parseHeader(line: string | undefined): { key: string; startedAt: number } | undefined {
@@ -297,15 +333,15 @@ function parseHeader(line: string | undefined): { key: string; startedAt: number
   }
 }
 
-function parseEntryLine(line: string): { path: string; info: CachedFileInfo; json: string } | undefined {
+function parseEntryLine(line: string): { path: string; info: CachedFileInfo; json: string; diagnostics: Diagnostic[] } | undefined {
   const tab = line.indexOf('\t');
   if (tab < 0) return undefined;
   try {
     const meta = JSON.parse(line.slice(0, tab)) as unknown[];
-    const [file, size, mtimeMs, ctimeMs, hash, iac] = meta;
+    const [file, size, mtimeMs, ctimeMs, hash, iac, diagnostics] = meta;
     if (typeof file !== 'string' || typeof size !== 'number' || typeof mtimeMs !== 'number' || typeof ctimeMs !== 'number') return undefined;
-    if (typeof hash !== 'string') return undefined;
-    return { path: file, info: { size, mtimeMs, ctimeMs, hash, iac: iac === 1 }, json: line.slice(tab + 1) };
+    if (typeof hash !== 'string' || !Array.isArray(diagnostics)) return undefined;
+    return { path: file, info: { size, mtimeMs, ctimeMs, hash, iac: iac === 1 }, json: line.slice(tab + 1), diagnostics: diagnostics as Diagnostic[] };
   } catch {
     return undefined;
   }

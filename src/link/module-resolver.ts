@@ -35,6 +35,11 @@ export class ModuleResolver {
     private readonly aliases: readonly PathAlias[] = [],
   ) {}
 
+  /** What, besides the set of files, decides where imports lead: the workspace packages and path aliases. */
+  describe(): unknown {
+    return { packages: this.packages, aliases: this.aliases };
+  }
+
   /** The file an import refers to, or undefined for an external package. */
   resolve(fromFile: string, specifier: string): string | undefined {
     const key = `${path.dirname(fromFile)}\0${specifier}`;
