@@ -109,7 +109,7 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // Saved after resolving: a summary found damaged when first read is made again and recorded then.
   const unsaved = summaryCache?.save();
   if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
-  if (timing && calls.stats) process.stderr.write(`timing: resolved again ${JSON.stringify(calls.stats)}\n`);
+  if (timing && calls.stats) process.stderr.write(`timing: resolved again ${JSON.stringify({ ...calls.stats, summariesRead: code.summaries.loadedCount })}\n`);
   progress('resolving', 1, 1);
 
   // 5. The Graph.
@@ -134,7 +134,15 @@ function resolveCallsCached(
   if (!summaryCache || !options.cacheDir || !hashes.every((hash) => hash !== undefined)) return resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS);
   const cache = new ResolutionCache(options.cacheDir, key);
   const context = createHash('sha256').update(JSON.stringify([inventory, resolver.describe()])).digest('base64url');
-  const calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS, { context, hashes, previous: cache.load() });
+  const previous = cache.load();
+  let calls: ResolvedCalls;
+  try {
+    calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS, { context, hashes, previous });
+  } catch (error) {
+    // A stored state of the right shape at the top but not inside: resolve everything, never fail on the cache.
+    if (!previous) throw error;
+    calls = resolveCalls(summaries, resolver, inventory, SDK_DETECTORS, HTTP_CLIENTS, { context, hashes });
+  }
   const unsaved = calls.state && cache.save(calls.state);
   if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);
   return calls;

@@ -71,7 +71,7 @@ export class CallIndex {
     this.tracker.noteKey(`c:${key}`);
     let sites = this.callerSites.get(key);
     if (!sites) {
-      sites = (this.callers.get(key) ?? []).map(([file, index]) => ({ file, call: this.getCall(file, index) }));
+      sites = (this.callers.get(key) ?? []).map(([file, index]) => new IndexedCallSite(file, index, this.summaries));
       this.callerSites.set(key, sites);
     }
     return sites;
@@ -88,8 +88,31 @@ export class CallIndex {
   }
 
   private getCall(file: string, index: number): CallRecord {
-    const summary = this.summaries.get(file)!;
-    return index < summary.calls.length ? summary.calls[index] : summary.constructions![index - summary.calls.length];
+    return getCall(this.summaries, file, index);
+  }
+}
+
+function getCall(summaries: SummaryLookup, file: string, index: number): CallRecord {
+  const summary = summaries.get(file)!;
+  return index < summary.calls.length ? summary.calls[index] : summary.constructions![index - summary.calls.length];
+}
+
+/**
+ * A caller from the index: its call record is read from its file's summary when first used, so that a re-run
+ * reusing what was found under each caller (see resolveFile) does not read every caller's summary.
+ */
+export class IndexedCallSite implements CallSite {
+  private record?: CallRecord;
+
+  constructor(
+    readonly file: string,
+    /** The call's index in its file's calls, then constructions. */
+    readonly index: number,
+    private readonly summaries: SummaryLookup,
+  ) {}
+
+  get call(): CallRecord {
+    return (this.record ??= getCall(this.summaries, this.file, this.index));
   }
 }
 

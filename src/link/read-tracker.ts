@@ -45,6 +45,11 @@ export class ReadTracker implements SummaryLookup {
     this.current?.keys.add(key);
   }
 
+  /** Notes what a reused unit depended on, as if it had run. */
+  note(deps: Deps): void {
+    if (this.current) addDeps(this.current, deps);
+  }
+
   /** Runs a unit of work and returns what it read; a unit inside another adds its reads to the outer one too. */
   track<T>(run: () => T): Memo<T> {
     const outer = this.current;

@@ -19,19 +19,32 @@ import type { GraphEdge, GraphNode, UnreachedCall, UnresolvedTarget } from '../t
  * aliases) resolves everything.
  */
 
-/** What a file's calls gave: plain data, the edges' annotations without compensation (linked at the end). */
-export interface UnitOutput {
+/** What some calls gave: plain data, the edges' annotations without compensation (linked at the end). */
+export interface Part {
   edges: GraphEdge[];
   externals: GraphNode[];
   unresolved: UnresolvedTarget[];
   unreached: UnreachedCall[];
-  diagnostics: Diagnostic[];
   /** Per edge, what compensation linking compares. */
   facts: CompensationFacts[];
 }
 
+/** What a file's calls gave. */
+export interface UnitOutput extends Part {
+  diagnostics: Diagnostic[];
+}
+
+/** The expansions under one caller site of a wrapper, resolved (see resolveFile). */
+export interface StoredSite {
+  part: Part;
+  /** How many expansions were kept, and how much of the call's path budget they used. */
+  kept: number;
+  used: number;
+  deps: StoredDeps;
+}
+
 /** Dependencies as stored: indexes into the stored list of files, and index keys. */
-interface StoredDeps {
+export interface StoredDeps {
   files: number[];
   keys?: string[];
 }
@@ -48,6 +61,8 @@ export interface StoredFile {
   /** Absent when the file's calls gave nothing. */
   unit?: UnitOutput;
   unitDeps: StoredDeps;
+  /** The caller-site units of its calls, by call, match, wrapper parameter and site. */
+  sites?: Record<string, StoredSite>;
 }
 
 /** The whole stored state: the files (in order) with their content hashes, and each unit's output and dependencies. */
@@ -101,6 +116,11 @@ export class ReusePlan {
       previous,
       files.map((_, i) => previous.hashes[i] !== input.hashes[i]),
     );
+  }
+
+  /** Stored dependencies as the tracker notes them. */
+  toDeps(deps: StoredDeps): Deps {
+    return { files: new Set(deps.files.map((i) => this.previous.files[i])), keys: new Set(deps.keys ?? []) };
   }
 
   isChanged(index: number): boolean {

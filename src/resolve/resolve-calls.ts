@@ -3,7 +3,7 @@ import type { Diagnostic, SourceLocation } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, Resolution, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
 import type { FunctionDef, Inventory, ParameterDef } from '../types/inventory.js';
 import type { FileSummary } from '../types/summary.js';
-import { CallIndex, readFileCalls, type CallSite, type FileCalls } from '../link/callers.js';
+import { CallIndex, IndexedCallSite, readFileCalls, type CallSite, type FileCalls } from '../link/callers.js';
 import { HttpCallDetector, type HttpCallMatch } from '../link/detect-http-calls.js';
 import { SdkCallDetector, type SdkCallMatch } from '../link/detect-sdk-calls.js';
 import { Evaluator, fnKey, type Binding, type Env, type Val } from '../link/evaluate.js';
@@ -17,7 +17,7 @@ import { RouteIndex } from './resolve-http.js';
 import { EdgeAnnotator, addCompensations, type AnnotationSource } from '../link/annotate.js';
 import type { CompensationFacts } from '../link/annotate/compensation.js';
 import { ReadTracker } from '../link/read-tracker.js';
-import { ReusePlan, StateRecorder, type IncrementalInput, type ResolutionState, type ResolutionStats, type UnitOutput } from './incremental.js';
+import { ReusePlan, StateRecorder, type IncrementalInput, type Part, type ResolutionState, type ResolutionStats, type StoredSite, type UnitOutput } from './incremental.js';
 
 export interface ResolvedCalls {
   edges: GraphEdge[];
@@ -131,16 +131,19 @@ export function resolveCalls(
     let unit: UnitOutput | undefined;
     if (plan && stored && !plan.isChanged(i) && plan.isValid(stored.unitDeps)) {
       unit = stored.unit;
-      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: stored.unitDeps }, unit ? { unit } : {});
+      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: stored.unitDeps }, unit ? { unit } : {}, stored.sites ? { sites: stored.sites } : {});
     } else {
       stats.units++;
-      const made = tracker.track(() => resolveFile(file, context));
+      const reuse: SiteReuse = { plan, recorder, previous: stored?.sites, made: {} };
+      const made = tracker.track(() => resolveFile(file, context, reuse));
       unit = made.value;
+      const sites = Object.keys(reuse.made).length > 0 ? { sites: reuse.made } : {};
       // Kept as JSON now: compensation, added below, is linked again on every run.
-      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: recorder.toStored(made.deps) }, unit ? { unit: JSON.parse(JSON.stringify(unit)) as UnitOutput } : {});
+      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: recorder.toStored(made.deps) }, unit ? { unit: JSON.parse(JSON.stringify(unit)) as UnitOutput } : {}, sites);
     }
     if (!unit) return;
-    out.edges.push(...unit.edges);
+    // Copies: adding compensation replaces an edge's annotations, which must not change what is stored.
+    out.edges.push(...unit.edges.map((edge) => ({ ...edge })));
     out.externals.push(...unit.externals);
     out.unresolved.push(...unit.unresolved);
     out.unreached.push(...unit.unreached);
@@ -153,39 +156,118 @@ export function resolveCalls(
   return out;
 }
 
-/** A file's calls: expanded through wrappers, resolved for each function reaching them, annotated. */
-function resolveFile(file: string, context: ResolveContext): UnitOutput | undefined {
-  const { detector, evaluator, functionsById, annotator } = context;
+/** What this run reuses and records of a file's caller-site units (see `resolveFile`). */
+interface SiteReuse {
+  plan?: ReusePlan;
+  recorder?: StateRecorder;
+  /** The earlier run's units of this file, by key. */
+  previous?: Record<string, StoredSite>;
+  /** This run's, by key. */
+  made: Record<string, StoredSite>;
+}
+
+/**
+ * A file's calls: expanded through wrappers, resolved for each function reaching them, annotated. The expansions
+ * under each caller of a wrapper (a shared `invoke` helper has thousands) are a unit of their own: when the
+ * file is resolved again (one caller changed), the others' results are used as stored.
+ */
+function resolveFile(file: string, context: ResolveContext, reuse: SiteReuse): UnitOutput | undefined {
+  const { detector, evaluator } = context;
   const summary = context.tracker.get(file)!;
-  const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
-  const annotated: AnnotationSource[] = [];
+  const out: UnitOutput = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [], facts: [] };
   const getCallers = (key: string) => context.callIndex.getCallers(key);
-  for (const call of summary.calls) {
-    const expandContext: ExpandContext = { detector, evaluator, getCallers, budget: MAX_EXPANSIONS, exhausted: false };
-    const expansions = expand({ file, call }, [], expandContext, 0);
-    if (expandContext.exhausted) out.diagnostics.push(toTooManyPaths(file, call.line, call.column));
-    for (const expansion of expansions) {
-      const { site } = expansion;
-      const lambdas = context.getOwners(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn));
-      const { match } = expansion;
-      if (lambdas.length === 0) {
-        out.unreached.push({ file: site.file, line: site.call.line, kind: match.kind, target: expansion.targetText, ...('sdk' in match ? { sdk: match.sdk } : {}) });
-        continue;
-      }
-      for (const lambdaId of lambdas) {
-        const fn = functionsById.get(lambdaId)!;
-        const before = out.edges.length;
-        if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, context, evaluator, out);
-        else resolveHttpForFunction({ ...expansion, match }, fn, context, evaluator, out);
-        for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
-      }
+  summary.calls.forEach((call, callIndex) => {
+    const seen = new Map<string, number>();
+    const expandContext: ExpandContext = {
+      detector,
+      evaluator,
+      getCallers,
+      budget: MAX_EXPANSIONS,
+      exhausted: false,
+      onSite: (link, match, run) => {
+        const { param, site } = link;
+        // Callers come from the call index: named by file and index, so a reused one's summary is not read.
+        const at = site instanceof IndexedCallSite ? `${site.index}` : `${site.call.line}:${site.call.column}`;
+        const id = `${callIndex}|${match ? matchKey(match) : ''}|${param.file}#${param.fn}:${param.index}|${link.carries}|${site.file}:${at}`;
+        const n = seen.get(id) ?? 0;
+        seen.set(id, n + 1);
+        return resolveSite(`${id}|${n}`, file, link, run, expandContext, context, reuse);
+      },
+    };
+    for (const item of expand({ file, call }, [], expandContext, 0)) {
+      if ('part' in item) addPart(out, item.part);
+      else addPart(out, resolveExpansion(item, context));
     }
-  }
+    if (expandContext.exhausted) out.diagnostics.push(toTooManyPaths(file, call.line, call.column));
+  });
   const empty = out.edges.length + out.externals.length + out.unresolved.length + out.unreached.length + out.diagnostics.length === 0;
-  if (empty) return undefined;
+  return empty ? undefined : out;
+}
+
+/** The expansions under one caller site of a wrapper, resolved: used as stored when nothing they read changed. */
+function resolveSite(key: string, file: string, link: ChainLink, run: () => Expansion[], expandContext: ExpandContext, context: ResolveContext, reuse: SiteReuse): { kept: number; part: Part } {
+  const { plan, recorder, previous, made } = reuse;
+  const stored = previous && Object.hasOwn(previous, key) ? previous[key] : undefined;
+  // Reused only when the budget left allows all it used then: the same paths are followed.
+  if (plan && stored && expandContext.budget >= stored.used && plan.isValid(stored.deps)) {
+    context.tracker.note(plan.toDeps(stored.deps));
+    expandContext.budget -= stored.used;
+    made[key] = stored;
+    return { kept: stored.kept, part: stored.part };
+  }
+  const budget = expandContext.budget;
+  const exhausted = expandContext.exhausted;
+  const done = context.tracker.track(() => {
+    // The call and the site's arguments are read from their files' summaries.
+    context.tracker.get(file);
+    context.tracker.get(link.site.file);
+    const part = emptyPart();
+    const expansions = run();
+    for (const expansion of expansions) addPart(part, resolveExpansion(expansion, context));
+    return { kept: expansions.length, part };
+  });
+  if (recorder && expandContext.exhausted === exhausted) {
+    made[key] = { part: JSON.parse(JSON.stringify(done.value.part)) as Part, kept: done.value.kept, used: budget - expandContext.budget, deps: recorder.toStored(done.deps) };
+  }
+  return done.value;
+}
+
+/** One expansion: unreached, or bound for each function reaching its site, and annotated. */
+function resolveExpansion(expansion: Expansion, context: ResolveContext): Part {
+  const part = emptyPart();
+  const out: ResolvedCalls = { edges: part.edges, externals: part.externals, unresolved: part.unresolved, unreached: part.unreached, diagnostics: [] };
+  const { site, match } = expansion;
+  const lambdas = context.getOwners(site.call.fn === -1 ? `${site.file}` : fnKey(site.file, site.call.fn));
+  if (lambdas.length === 0) {
+    out.unreached.push({ file: site.file, line: site.call.line, kind: match.kind, target: expansion.targetText, ...('sdk' in match ? { sdk: match.sdk } : {}) });
+    return part;
+  }
+  const annotated: AnnotationSource[] = [];
+  for (const lambdaId of lambdas) {
+    const fn = context.functionsById.get(lambdaId)!;
+    const before = out.edges.length;
+    if ('sdk' in match) resolveForFunction({ ...expansion, match }, fn, context, context.evaluator, out);
+    else resolveHttpForFunction({ ...expansion, match }, fn, context, context.evaluator, out);
+    for (const edge of out.edges.slice(before)) annotated.push({ edge, lambda: fn, expansion });
+  }
   // What surrounds each call: retries, fan-outs, conditions, payload and use of the result.
-  const facts = annotator.annotate(annotated);
-  return { edges: out.edges, externals: out.externals, unresolved: out.unresolved, unreached: out.unreached, diagnostics: out.diagnostics, facts };
+  part.facts = context.annotator.annotate(annotated);
+  return part;
+}
+
+const emptyPart = (): Part => ({ edges: [], externals: [], unresolved: [], unreached: [], facts: [] });
+
+function addPart(to: Part, part: Part): void {
+  to.edges.push(...part.edges);
+  to.externals.push(...part.externals);
+  to.unresolved.push(...part.unresolved);
+  to.unreached.push(...part.unreached);
+  to.facts.push(...part.facts);
+}
+
+/** What tells matches apart for `isSameCall`. */
+function matchKey(match: CallMatch): string {
+  return 'sdk' in match ? `${match.detector}.${match.sdk.operation}` : `http.${match.client}`;
 }
 
 /** Which deployed functions reach each function (`file#id`) or module (`file`) of the project. */
@@ -261,6 +343,11 @@ interface ExpandContext {
   /** Caller sites still to follow for this SDK call; `exhausted` once one was skipped. */
   budget: number;
   exhausted: boolean;
+  /**
+   * Each caller site of the SDK call's own function (depth 0), as a unit of its own: given the link and a function
+   * that expands it (the kept expansions), returns how many were kept and their result.
+   */
+  onSite?: (link: ChainLink, match: CallMatch | undefined, run: () => Expansion[]) => { kept: number; part: Part };
 }
 
 function toTooManyPaths(file: string, line: number, column: number): Diagnostic {
@@ -287,34 +374,45 @@ export interface ChainLink {
  * or command holding it) is a parameter of the function around the call, every caller of that function is a call
  * site of its own, with the arguments it passes.
  */
-function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, depth: number): Expansion[] {
+function expand(sdkSite: CallSite, chain: ChainLink[], context: ExpandContext, depth: number): (Expansion | { part: Part })[] {
   const { detector, evaluator, getCallers } = context;
   const env: Env = chain.length ? buildEnv(sdkSite.file, chain) : { file: sdkSite.file, bindings: null };
   const matches = detector.detect(sdkSite.call, env);
-  const out: Expansion[] = [];
-  const followCallers = (param: ParamRef, carries: ChainLink['carries'], keep: (e: Expansion) => boolean) => {
+  const out: (Expansion | { part: Part })[] = [];
+  const followCallers = (param: ParamRef, carries: ChainLink['carries'], match: CallMatch | undefined, keep: (e: Expansion) => boolean): number => {
+    let kept = 0;
     for (const site of getCallers(fnKey(param.file, param.fn))) {
       if (context.budget <= 0) {
         context.exhausted = true;
-        return;
+        return kept;
       }
-      context.budget--;
-      for (const expansion of expand(sdkSite, [...chain, { param, site, carries }], context, depth + 1)) {
-        if (keep(expansion)) out.push(expansion);
+      const link: ChainLink = { param, site, carries };
+      const run = () => {
+        context.budget--;
+        return expand(sdkSite, [...chain, link], context, depth + 1).filter((e): e is Expansion => !('part' in e) && keep(e));
+      };
+      if (depth === 0 && context.onSite) {
+        const done = context.onSite(link, match, run);
+        kept += done.kept;
+        out.push({ part: done.part });
+      } else {
+        const found = run();
+        kept += found.length;
+        out.push(...found);
       }
     }
+    return kept;
   };
   if (matches.length === 0) {
     const command = depth < MAX_WRAPPER_DEPTH ? detector.getCommandParam(sdkSite.call, env) : undefined;
-    if (command) followCallers({ file: command.env.file, fn: command.s.fn, index: command.s.index }, 'command', () => true);
+    if (command) followCallers({ file: command.env.file, fn: command.s.fn, index: command.s.index }, 'command', undefined, () => true);
     return out;
   }
   for (const match of matches) {
     const vals = depth < MAX_WRAPPER_DEPTH ? getTargetVals(match) : [];
     const param = vals.map((val) => findParam(toStringPatterns(val, evaluator))).find((found) => found !== undefined);
-    const before = out.length;
-    if (param) followCallers(param, 'target', (e) => isSameCall(e.match, match));
-    if (out.length === before) out.push(toExpansion(sdkSite, match, chain));
+    const kept = param ? followCallers(param, 'target', match, (e) => isSameCall(e.match, match)) : 0;
+    if (kept === 0) out.push(toExpansion(sdkSite, match, chain));
   }
   return out;
 }
