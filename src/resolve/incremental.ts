@@ -82,6 +82,8 @@ export interface ResolutionStats {
   reaches: number;
   fileCalls: number;
   units: number;
+  /** Caller-site units inside the file units done again (see resolveFile). */
+  sites: number;
   /** Whether an earlier state was used at all. */
   incremental: boolean;
 }

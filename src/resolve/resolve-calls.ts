@@ -46,6 +46,7 @@ interface ResolveContext {
   routes: RouteIndex;
   parameters: readonly ParameterDef[];
   annotator: EdgeAnnotator;
+  stats: ResolutionStats;
 }
 
 /** One way an SDK or HTTP call is reached: the call site that fixes its target (the call itself, or a wrapper's caller). */
@@ -90,7 +91,7 @@ export function resolveCalls(
   const files = [...summaries.keys()];
   const plan = incremental && ReusePlan.make(files, incremental);
   const recorder = incremental && new StateRecorder(files, incremental);
-  const stats: ResolutionStats = { reaches: 0, fileCalls: 0, units: 0, incremental: Boolean(plan) };
+  const stats: ResolutionStats = { reaches: 0, fileCalls: 0, units: 0, sites: 0, incremental: Boolean(plan) };
 
   const owners = getOwnersIndex(tracker, inventory, evaluator, plan, recorder, stats);
   const fileCalls = files.map((file, i): [string, FileCalls] => {
@@ -122,6 +123,7 @@ export function resolveCalls(
     routes: new RouteIndex(inventory),
     parameters: inventory.parameters,
     annotator: new EdgeAnnotator({ summaries: tracker, evaluator, getCallers, getPassedAs: (key) => callIndex.getPassedAs(key), getOwners, detector: sdkDetector }),
+    stats,
   };
 
   const out: ResolvedCalls = { edges: [], externals: [], unresolved: [], unreached: [], diagnostics: [] };
@@ -215,6 +217,7 @@ function resolveSite(key: string, file: string, link: ChainLink, run: () => Expa
     made[key] = stored;
     return { kept: stored.kept, part: stored.part };
   }
+  context.stats.sites++;
   const budget = expandContext.budget;
   const exhausted = expandContext.exhausted;
   const done = context.tracker.track(() => {
