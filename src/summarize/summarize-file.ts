@@ -20,9 +20,14 @@ export interface SummarizeOptions {
 
 /** Parse one file, walk it once, and keep only its summary. The AST is dropped when this returns. */
 export function summarizeFile(file: string, text: string, options: SummarizeOptions): FileSummary {
+  return compactSummary(walkFile(file, text, options));
+}
+
+/** The summary as the walk leaves it, before `compactSummary` (exported for its tests). */
+export function walkFile(file: string, text: string, options: SummarizeOptions): FileSummary {
   const parsed = parseSource(file, text);
   const state = new SummaryState(file, text, 8, options.textKeys);
-  if (!parsed.ast) return compactSummary(state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics }));
+  if (!parsed.ast) return state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics });
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   try {
     walkProgram(parsed.ast.program, state, options.collectors);
@@ -57,8 +62,8 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   }
   state.callNodes.clear();
   const contextSyms = keepContexts(state);
-  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms]);
-  return compactSummary(state.toSummary({ moduleRefs, ownerRefs, diagnostics }));
+  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms.syms], !contextSyms.complete);
+  return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
 }
 
 /** `let url; if (x) url = A; else url = B;` — a variable assigned after its declaration may hold any of its values. */
@@ -74,9 +79,10 @@ function applyWrites(state: SummaryState): void {
 
 /**
  * Keep the contexts that a kept call is inside (and the standalone ones), let their collectors finish them, and
- * renumber the calls' references. Returns the Syms the kept contexts hold, whose bindings must survive pruning.
+ * renumber the calls' references. Returns the Syms the kept contexts hold, whose bindings must survive pruning, and
+ * whether all of them were found.
  */
-function keepContexts(state: SummaryState): Sym[] {
+function keepContexts(state: SummaryState): { syms: Sym[]; complete: boolean } {
   const used = new Set<number>();
   for (const call of state.calls) for (const index of call.contexts ?? []) used.add(index);
   const renumbered = new Map<number, number>();
@@ -97,25 +103,32 @@ function keepContexts(state: SummaryState): Sym[] {
   state.contexts.length = 0;
   state.contexts.push(...kept);
   const syms: Sym[] = [];
-  for (const record of kept) collectSyms(record.data, syms, 0);
-  return syms;
+  let complete = true;
+  for (const record of kept) complete = collectSyms(record.data, syms, 0) && complete;
+  return { syms, complete };
 }
 
 const SYM_KINDS = new Set(['str', 'num', 'bool', 'nil', 'env', 'self', 'cat', 'ref', 'param', 'import', 'get', 'obj', 'arr', 'call', 'new', 'fn', 'or', 'elem', 'unknown']);
 
-/** The Syms inside a context's data (objects with a Sym kind `k`; collectors' own objects never use that key). */
-function collectSyms(value: unknown, out: Sym[], depth: number): void {
-  if (depth > 12 || value === null || typeof value !== 'object') return;
+/**
+ * The Syms inside a context's data (objects with a Sym kind `k`; collectors' own objects never use that key).
+ * Returns false when the data nests deeper than it looks, so some Syms may be missing.
+ */
+function collectSyms(value: unknown, out: Sym[], depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > 12) return false;
+  let complete = true;
   if (Array.isArray(value)) {
-    for (const item of value) collectSyms(item, out, depth + 1);
-    return;
+    for (const item of value) complete = collectSyms(item, out, depth + 1) && complete;
+    return complete;
   }
   const kind = (value as { k?: unknown }).k;
   if (typeof kind === 'string' && SYM_KINDS.has(kind)) {
     out.push(value as Sym);
-    return;
+    return true;
   }
-  for (const item of Object.values(value)) collectSyms(item, out, depth + 1);
+  for (const item of Object.values(value)) complete = collectSyms(item, out, depth + 1) && complete;
+  return complete;
 }
 
 /** References that can lead to code elsewhere: functions, imports and module-level bindings. */
@@ -216,15 +229,39 @@ function getLocalObject(sym: Sym, state: SummaryState, depth: number): (Sym & { 
 }
 
 /**
- * Keep only the bindings that linking can read: those reachable from the calls, exports, function returns and
- * references. Most local variables never matter, and summaries are what the run holds in memory and caches.
+ * Whether a call's callee is a global or a method of a built-in value (`setTimeout(f)`, `new Promise(f)`,
+ * `result.sort(f)`, `Object.keys(x).filter(f)`): linking evaluates such a callee to a global or a property of
+ * one, never to a function of the project, so a function passed to it directly is never bound to a parameter
+ * and never called by the evaluator. `.map` is not: the payload annotation reads what its callback returns.
  */
-function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
+function hasInertCallee(sym: Sym & { k: 'call' | 'new' }, state: SummaryState): boolean {
+  const callee = sym.callee;
+  if (callee.k === 'ref') return state.lookup(callee.name, callee.scope) === undefined;
+  if (sym.k === 'new' || callee.k !== 'get' || callee.prop === 'map' || Number.isInteger(Number(callee.prop))) return false;
+  return isBuiltinValue(callee.obj, state, 0);
+}
+
+/**
+ * Keep only the bindings that linking can read, and the returns of the functions it can call: both are what the
+ * Syms linking starts from (calls, exports, references, contexts' data) reach. A function's returns are read only
+ * when a call's callee evaluates to it (`src/link/evaluate.ts`) or when it is the callback of a `.map` whose entries
+ * are read (`annotate/payload.ts`): both need its `fn` Sym, so the returns of a function whose Sym nothing reachable
+ * holds (`new Promise((resolve) => setTimeout(resolve, ms))`, a callback inside a dropped call) are emptied, and
+ * the bindings only they used are pruned with the others. A callback handed straight to a built-in
+ * (`items.sort((a, b) => …)`) is not reached this way either (see `hasInertCallee`). Most local variables never matter, and summaries are
+ * what the run holds in memory and caches.
+ */
+function pruneBindings(state: SummaryState, extraRoots: Sym[][], allFunctionsLive: boolean): void {
   const marked = new Set<string>();
+  const liveFns = new Set<number>();
   const work: Sym[] = [];
   for (const call of [...state.calls, ...state.constructions]) work.push(call.callee, ...call.args);
   work.push(...Object.values(state.exports));
-  for (const fn of state.functions) work.push(...fn.returns, ...fn.refs);
+  for (const fn of state.functions) work.push(...fn.refs);
+  if (allFunctionsLive) state.functions.forEach((fn, id) => {
+    liveFns.add(id);
+    work.push(...fn.returns);
+  });
   for (const roots of extraRoots) work.push(...roots);
   while (work.length > 0) {
     const sym = work.pop()!;
@@ -236,6 +273,13 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
         if (marked.has(key)) break;
         marked.add(key);
         work.push(found.value);
+        break;
+      }
+      case 'fn': {
+        const fn = state.functions[sym.id];
+        if (!fn || liveFns.has(sym.id)) break;
+        liveFns.add(sym.id);
+        work.push(...fn.returns);
         break;
       }
       case 'cat':
@@ -252,9 +296,12 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
         work.push(...sym.items);
         break;
       case 'call':
-      case 'new':
-        work.push(sym.callee, ...sym.args);
+      case 'new': {
+        work.push(sym.callee);
+        const inert = hasInertCallee(sym, state);
+        for (const arg of sym.args) if (!inert || arg.k !== 'fn') work.push(arg);
         break;
+      }
       case 'or':
         work.push(...sym.options);
         break;
@@ -265,6 +312,9 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
         break;
     }
   }
+  state.functions.forEach((fn, id) => {
+    if (!liveFns.has(id) && fn.returns.length > 0) fn.returns = [];
+  });
   state.scopes.forEach((scope, index) => {
     for (const name of Object.keys(scope.bindings)) {
       if (!marked.has(`${index}:${name}`)) delete scope.bindings[name];
