@@ -54,36 +54,69 @@ export function dropEmptyScopes(summary: FileSummary): void {
   }
   if (kept.length === scopes.length) return;
   const declaredIn = (old: number): number => (old >= 0 && old < scopes.length ? renumbered[old] : -1);
-  const seen = new Set<object>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object' || seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
+  // Syms may be shared (a destructured value, a class's `this`): each `ref` is moved once.
+  const moved = new Set<Sym>();
+  const remap = (sym: Sym): void => {
+    switch (sym.k) {
+      case 'ref':
+        if (moved.has(sym) || sym.scope < 0 || sym.scope >= scopes.length) return;
+        moved.add(sym);
+        sym.scope = lookupFrom[sym.scope];
+        return;
+      case 'cat':
+        remapAll(sym.parts);
+        return;
+      case 'get':
+        remap(sym.obj);
+        return;
+      case 'obj':
+        for (const prop of sym.props) remap(prop.value);
+        if (sym.spreads) remapAll(sym.spreads);
+        return;
+      case 'arr':
+        remapAll(sym.items);
+        return;
+      case 'call':
+      case 'new':
+        remap(sym.callee);
+        remapAll(sym.args);
+        return;
+      case 'or':
+        remapAll(sym.options);
+        return;
+      case 'elem':
+        remap(sym.of);
+        return;
+      default:
+        return;
     }
-    const record = value as Record<string, unknown>;
-    if (record.k === 'ref' && typeof record.scope === 'number') {
-      const old = record.scope;
-      if (old >= 0 && old < scopes.length) record.scope = lookupFrom[old];
-      return;
-    }
-    for (const key in record) visit(record[key]);
+  };
+  const remapAll = (syms: readonly Sym[]): void => {
+    for (const sym of syms) remap(sym);
   };
   summary.scopes = kept;
-  for (const scope of kept) visit(scope.bindings);
-  visit(summary.exports);
-  visit(summary.functions);
-  visit(summary.calls);
-  visit(summary.constructions);
-  visit(summary.moduleRefs);
-  visit(summary.ownerRefs);
+  for (const scope of kept) for (const name in scope.bindings) remap(scope.bindings[name]);
+  for (const name in summary.exports) remap(summary.exports[name]);
+  for (const fn of summary.functions) {
+    remapAll(fn.returns);
+    remapAll(fn.refs);
+  }
+  for (const call of summary.calls) {
+    remap(call.callee);
+    remapAll(call.args);
+  }
+  for (const call of summary.constructions ?? []) {
+    remap(call.callee);
+    remapAll(call.args);
+  }
+  remapAll(summary.moduleRefs);
+  for (const name in summary.ownerRefs) remapAll(summary.ownerRefs[name]);
   const patched = new Set<object>();
   for (const context of summary.contexts) {
     const data = context.data;
-    visit(data);
     if (patched.has(data)) continue;
     patched.add(data);
+    remapAll(findSyms(data));
     const element = data[DECLARED_SCOPE_FIELD];
     if (typeof element === 'number') data[DECLARED_SCOPE_FIELD] = declaredIn(element);
     const pairs = data[DECLARED_SCOPE_PAIRS];
@@ -92,6 +125,24 @@ export function dropEmptyScopes(summary: FileSummary): void {
     }
   }
 }
+
+/** The Syms in a context's data, at any depth: objects whose `k` names a Sym kind (collectors' own objects never use that key). */
+export function findSyms(value: unknown, out: Sym[] = []): Sym[] {
+  if (value === null || typeof value !== 'object') return out;
+  if (Array.isArray(value)) {
+    for (const item of value) findSyms(item, out);
+    return out;
+  }
+  const kind = (value as { k?: unknown }).k;
+  if (typeof kind === 'string' && SYM_KINDS.has(kind)) {
+    out.push(value as Sym);
+    return out;
+  }
+  for (const key in value) findSyms((value as Record<string, unknown>)[key], out);
+  return out;
+}
+
+const SYM_KINDS = new Set(['str', 'num', 'bool', 'nil', 'env', 'self', 'cat', 'ref', 'param', 'import', 'get', 'obj', 'arr', 'call', 'new', 'fn', 'or', 'elem', 'unknown']);
 
 function hasOwnKey(record: object): boolean {
   for (const _ in record) return true;

@@ -1,7 +1,7 @@
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Diagnostic } from '../types/diagnostics.js';
 import type { CallRecord, ContextRecord, FileSummary, Sym } from '../types/summary.js';
-import { compactSummary } from './compact.js';
+import { compactSummary, findSyms } from './compact.js';
 import { parseSource } from './parse.js';
 import { SummaryState } from './state.js';
 import { or } from './to-sym.js';
@@ -62,7 +62,7 @@ export function walkFile(file: string, text: string, options: SummarizeOptions):
   }
   state.callNodes.clear();
   const contextSyms = keepContexts(state);
-  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms.syms], !contextSyms.complete);
+  pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms]);
   return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
 }
 
@@ -79,10 +79,9 @@ function applyWrites(state: SummaryState): void {
 
 /**
  * Keep the contexts that a kept call is inside (and the standalone ones), let their collectors finish them, and
- * renumber the calls' references. Returns the Syms the kept contexts hold, whose bindings must survive pruning, and
- * whether all of them were found.
+ * renumber the calls' references. Returns the Syms the kept contexts hold, whose bindings must survive pruning.
  */
-function keepContexts(state: SummaryState): { syms: Sym[]; complete: boolean } {
+function keepContexts(state: SummaryState): Sym[] {
   const used = new Set<number>();
   for (const call of state.calls) for (const index of call.contexts ?? []) used.add(index);
   const renumbered = new Map<number, number>();
@@ -103,32 +102,8 @@ function keepContexts(state: SummaryState): { syms: Sym[]; complete: boolean } {
   state.contexts.length = 0;
   state.contexts.push(...kept);
   const syms: Sym[] = [];
-  let complete = true;
-  for (const record of kept) complete = collectSyms(record.data, syms, 0) && complete;
-  return { syms, complete };
-}
-
-const SYM_KINDS = new Set(['str', 'num', 'bool', 'nil', 'env', 'self', 'cat', 'ref', 'param', 'import', 'get', 'obj', 'arr', 'call', 'new', 'fn', 'or', 'elem', 'unknown']);
-
-/**
- * The Syms inside a context's data (objects with a Sym kind `k`; collectors' own objects never use that key).
- * Returns false when the data nests deeper than it looks, so some Syms may be missing.
- */
-function collectSyms(value: unknown, out: Sym[], depth: number): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  if (depth > 12) return false;
-  let complete = true;
-  if (Array.isArray(value)) {
-    for (const item of value) complete = collectSyms(item, out, depth + 1) && complete;
-    return complete;
-  }
-  const kind = (value as { k?: unknown }).k;
-  if (typeof kind === 'string' && SYM_KINDS.has(kind)) {
-    out.push(value as Sym);
-    return true;
-  }
-  for (const item of Object.values(value)) complete = collectSyms(item, out, depth + 1) && complete;
-  return complete;
+  for (const record of kept) findSyms(record.data, syms);
+  return syms;
 }
 
 /** References that can lead to code elsewhere: functions, imports and module-level bindings. */
@@ -251,17 +226,15 @@ function hasInertCallee(sym: Sym & { k: 'call' | 'new' }, state: SummaryState): 
  * (`items.sort((a, b) => …)`) is not reached this way either (see `hasInertCallee`). Most local variables never matter, and summaries are
  * what the run holds in memory and caches.
  */
-function pruneBindings(state: SummaryState, extraRoots: Sym[][], allFunctionsLive: boolean): void {
-  const marked = new Set<string>();
+function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
+  /** The names kept in each scope, by scope. */
+  const marked: (Set<string> | undefined)[] = [];
   const liveFns = new Set<number>();
   const work: Sym[] = [];
-  for (const call of [...state.calls, ...state.constructions]) work.push(call.callee, ...call.args);
+  for (const call of state.calls) work.push(call.callee, ...call.args);
+  for (const call of state.constructions) work.push(call.callee, ...call.args);
   work.push(...Object.values(state.exports));
   for (const fn of state.functions) work.push(...fn.refs);
-  if (allFunctionsLive) state.functions.forEach((fn, id) => {
-    liveFns.add(id);
-    work.push(...fn.returns);
-  });
   for (const roots of extraRoots) work.push(...roots);
   while (work.length > 0) {
     const sym = work.pop()!;
@@ -269,9 +242,9 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][], allFunctionsLiv
       case 'ref': {
         const found = state.lookup(sym.name, sym.scope);
         if (!found) break;
-        const key = `${found.scope}:${sym.name}`;
-        if (marked.has(key)) break;
-        marked.add(key);
+        const names = (marked[found.scope] ??= new Set());
+        if (names.has(sym.name)) break;
+        names.add(sym.name);
         work.push(found.value);
         break;
       }
@@ -316,8 +289,9 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][], allFunctionsLiv
     if (!liveFns.has(id) && fn.returns.length > 0) fn.returns = [];
   });
   state.scopes.forEach((scope, index) => {
-    for (const name of Object.keys(scope.bindings)) {
-      if (!marked.has(`${index}:${name}`)) delete scope.bindings[name];
-    }
+    const names = marked[index];
+    const kept: Record<string, Sym> = Object.create(null);
+    if (names) for (const name in scope.bindings) if (names.has(name)) kept[name] = scope.bindings[name];
+    scope.bindings = kept;
   });
 }
