@@ -11,7 +11,7 @@ const NO_BINDINGS: Readonly<Record<string, Sym>> = Object.freeze({});
  */
 export function compactSummary(summary: FileSummary): FileSummary {
   dropEmptyScopes(summary);
-  summary.scopes = summary.scopes.map((scope) => ({ parent: scope.parent, fn: scope.fn, bindings: toPlainRecord(scope.bindings) }));
+  summary.scopes = summary.scopes.map((scope) => ({ parent: scope.parent, bindings: toPlainRecord(scope.bindings) }));
   return summary;
 }
 
@@ -46,7 +46,7 @@ export function dropEmptyScopes(summary: FileSummary): void {
     const parent = scope.parent < 0 ? -1 : lookupFrom[scope.parent];
     if (i === 0 || hasOwnKey(scope.bindings)) {
       renumbered[i] = lookupFrom[i] = kept.length;
-      kept.push({ parent, fn: scope.fn, bindings: scope.bindings });
+      kept.push({ parent, bindings: scope.bindings });
     } else {
       renumbered[i] = -1;
       lookupFrom[i] = parent;

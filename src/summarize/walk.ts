@@ -392,16 +392,15 @@ function enterScopeNode(frame: WalkEntry, state: SummaryState, exits: Exit[]): v
 }
 
 function enterFunction(frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
-  const node = frame.node as Node & { params: Node[]; async?: boolean; body: Node };
+  const node = frame.node as Node & { params: Node[]; body: Node };
   const id = state.getFunctionId(node);
   const record = state.functions[id];
   record.name = inferFunctionName(frame, state);
   record.parent = state.fn;
-  record.async = Boolean(node.async);
   record.params = node.params.map((param) => getParamName(param));
   if (state.fn === -1 && state.ownerStack.length > 0) record.owner = state.ownerStack[state.ownerStack.length - 1];
   state.fnStack.push(id);
-  const scope = state.pushScope(id);
+  const scope = state.pushScope();
   state.varScopeStack.push(scope);
   exits.push(exitFunction);
   if (node.type === 'FunctionExpression' && node.id) state.declare(node.id.name, { k: 'fn', id });
