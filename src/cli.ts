@@ -51,7 +51,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /**
- * The options of every command that analyses a folder (analyze, check, propose, migrate, report, generate): limits,
+ * The options of every command that analyses a folder (analyze, check, propose, migrate, report, generate, simulate): limits,
  * ignores, progress, the cache. The only place these flags are declared, so every command takes the same ones.
  */
 function addAnalysisOptions(command: Command): Command {
@@ -246,28 +246,29 @@ Exit codes: 0 done, 1 a workflow has error findings, 2 usage error, 3 failure (a
     });
 
   // simulate ------------------------------------------------------------------------------------------------------
-  program
-    .command('simulate')
-    .description("Run inputs through the original chain and through the plan's workflow, in-process (your handlers execute; AWS is never called), and compare.")
-    .argument('[dir]', "the analysed folder (default: the plan's sourceRoot)")
-    .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
-    .option('--input <event.json>', "an event for the entry function (repeatable; default: a sample built from its trigger)", collect, [])
-    .option('--fail <function[:n][:error]>', 'make a function throw, n times or always, with a named error (repeatable; default error SimulatedFailure)', collectFault, [])
-    .option('--workflow <name>', 'simulate this workflow of the plan only (repeatable)', collect, [])
-    .option('--asl <file>', 'run this definition instead of the one the plan gives (one workflow)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--show-logs', "print the handlers' logs on standard error", false)
-    .option('--no-progress', 'no progress indicator on standard error')
-    .addHelpText(
-      'after',
-      `
+  addAnalysisOptions(
+    program
+      .command('simulate')
+      .description("Run inputs through the original chain and through the plan's workflow, in-process (your handlers execute; AWS is never called), and compare.")
+      .argument('[dir]', "the analysed folder (default: the plan's sourceRoot)")
+      .requiredOption('--plan <file>', 'the plan file (lambda2sfn.plan.yaml)')
+      .option('--input <event.json>', "an event for the entry function (repeatable; default: a sample built from its trigger)", collect, [])
+      .option('--fail <function[:n][:error]>', 'make a function throw, n times or always, with a named error (repeatable; default error SimulatedFailure)', collectFault, [])
+      .option('--workflow <name>', 'simulate this workflow of the plan only (repeatable)', collect, [])
+      .option('--asl <file>', 'run this definition instead of the one the plan gives (one workflow)')
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--show-logs', "print the handlers' logs on standard error", false)
+      .addHelpText(
+        'after',
+        `
 Examples:
   $ lambda2sfn simulate --plan lambda2sfn.plan.yaml --input order.json
   $ lambda2sfn simulate --plan lambda2sfn.plan.yaml --input order.json --fail validatePayment:1:TransientError
   $ lambda2sfn simulate --plan lambda2sfn.plan.yaml --fail validatePayment     a failure that triggers the compensation
 
 Exit codes: 0 every scenario gave the same result in both, 1 a scenario differs, 2 usage error or a workflow that cannot be simulated (JSONata, variables, Distributed Map), 3 failure.`,
-    )
+      )
+  )
     .action(async (dir: string | undefined, options) => {
       const { runSimulate } = await import('./commands/simulate.js');
       setExit(await runSimulate(dir, options, streams));

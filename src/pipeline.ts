@@ -1,12 +1,13 @@
 import path from 'node:path';
-import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS, getKeptGlobals, getSdkMethodNames, getSdkTextKeys } from '../analyzers/index.js';
+import { CONTEXT_COLLECTORS, HTTP_CLIENTS, SDK_DETECTORS } from '../analyzers/index.js';
 import { discoverFiles, type DiscoveredFile } from './discover.js';
 import { getCacheKey } from './cache/cache-key.js';
 import { InfrastructureCache, recordingReader, type RecordedInputs } from './cache/infrastructure-cache.js';
 import { SummaryCache } from './cache/summary-cache.js';
 import { buildGraph } from './graph.js';
 import { buildInventory, resolveHandlerFiles } from './inventory.js';
-import { readCode } from './read-code.js';
+import { getWorkerCount, readCode } from './read-code.js';
+import { getDefaultSummarizeOptions } from './summarize/default-options.js';
 import { readInfrastructure, type InfrastructureResult } from './read-infrastructure.js';
 import { ModuleResolver, toWorkspacePackage, type PathAlias, type WorkspacePackage } from './link/module-resolver.js';
 import { resolveCalls } from './resolve/resolve-calls.js';
@@ -67,18 +68,19 @@ export async function analyze(rootDir: string, options: AnalyzeOptions = {}): Pr
   // 2. Code files → one summary each (read, parsed and walked once; the AST is dropped). Test code never contributes
   // edges. Code that an IaC analyzer also reads (serverless.ts, CDK apps) is handed over, not read again.
   const codeFiles = files.filter((file) => file.kind === 'code' && !file.isTest);
-  const summarizeOptions = { limits, sdkMethods: getSdkMethodNames(), keptGlobals: getKeptGlobals(), textKeys: getSdkTextKeys(), collectors: CONTEXT_COLLECTORS };
+  const summarizeOptions = getDefaultSummarizeOptions(limits);
   const startedAt = Date.now();
   const summaryConfiguration = {
     limits,
     sdkMethods: [...summarizeOptions.sdkMethods].sort(),
-    keptGlobals: [...summarizeOptions.keptGlobals].sort(),
+    keptGlobals: [...(summarizeOptions.keptGlobals ?? [])].sort(),
     textKeys: [...summarizeOptions.textKeys].sort(),
     collectors: CONTEXT_COLLECTORS.map((collector) => collector.id),
   };
   const summaryCache = options.cacheDir ? SummaryCache.load(options.cacheDir, getCacheKey(['summaries', summaryConfiguration]), startedAt) : undefined;
-  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
+  const code = await readCode(root, codeFiles, { summarize: summarizeOptions, workers: getWorkerCount(), cache: summaryCache, onProgress: (done, total) => progress('parsing', done, total) });
   diagnostics.push(...code.diagnostics);
+  if (timing) process.stderr.write(`timing: parsed ${code.parsed} of ${codeFiles.length} files, ${code.workers} worker threads\n`);
   const summaries = code.summaries;
   const unsaved = summaryCache?.save();
   if (unsaved) options.onCacheWarning?.(`the cache was not written: ${unsaved}`);

@@ -125,15 +125,22 @@ export class SummaryCache {
    * quarter smaller in memory.
    */
   set(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
-    this.used.add(relativePath);
-    this.changed = true;
+    return this.writtenAt === 0 ? this.setJson(relativePath, info, JSON.stringify(summary)) : this.keep(relativePath, info, summary);
+  }
+
+  /** `set` for a summary made as JSON (by a worker thread): returns the summary read from it. */
+  setJson(relativePath: string, info: CachedFileInfo, json: string): FileSummary {
     if (this.writtenAt === 0) {
       this.writer ??= new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
-      const json = JSON.stringify(summary);
-      if (this.writer.write(toLine(relativePath, info, json))) summary = JSON.parse(json) as FileSummary;
-    } else {
-      this.fresh.add(relativePath);
+      this.writer.write(toLine(relativePath, info, json));
     }
+    return this.keep(relativePath, info, JSON.parse(json) as FileSummary);
+  }
+
+  private keep(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
+    this.used.add(relativePath);
+    this.changed = true;
+    if (this.writtenAt !== 0) this.fresh.add(relativePath);
     this.entries.set(relativePath, { info, summary });
     return summary;
   }

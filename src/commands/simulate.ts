@@ -3,9 +3,7 @@ import path from 'node:path';
 import type { AslDefinition } from '../../generators/asl.js';
 import type { Streams } from '../cli.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { analyze } from '../pipeline.js';
 import { readPlanFile } from '../plan-file.js';
-import { createProgress } from '../progress.js';
 import { describeFault } from '../simulate/faults.js';
 import { formatResult, formatSummary } from '../simulate/format-results.js';
 import { disposeSimulation, prepareSimulation, runScenarios } from '../simulate/run-simulation.js';
@@ -13,9 +11,9 @@ import { buildSampleInput } from '../simulate/sample-input.js';
 import type { FaultSpec, Scenario } from '../simulate/types.js';
 import { UnsupportedDefinition } from '../simulate/workflow-definition.js';
 import type { Plan, WorkflowPlan } from '../types/plan.js';
-import { getRootOrThrow } from './analyze.js';
+import { analyzeFolder, getRootOrThrow, type AnalysisCommandOptions } from './analyze.js';
 
-export interface SimulateCommandOptions {
+export interface SimulateCommandOptions extends AnalysisCommandOptions {
   plan: string;
   input: string[];
   fail: FaultSpec[];
@@ -23,7 +21,6 @@ export interface SimulateCommandOptions {
   asl?: string;
   format: 'text' | 'json';
   showLogs: boolean;
-  progress: boolean;
 }
 
 /**
@@ -43,9 +40,7 @@ export async function runSimulate(dir: string | undefined, options: SimulateComm
   const inputs = options.input.map((file) => ({ name: path.basename(file), source: file, input: readJsonFile(file, 'an event') }));
 
   streams.stderr.write(`lambda2sfn: simulate runs the handlers of ${path.relative(process.cwd(), root) || '.'} on this machine: your code executes, in this process. AWS is never called: SDK clients answer from an in-memory simulation and network access is blocked.\n`);
-  const progress = createProgress(streams.stderr, options.progress);
-  const analysis = await analyze(root, { onProgress: progress.update });
-  progress.done();
+  const analysis = await analyzeFolder(root, options, streams);
   checkFaults(options.fail, analysis.graph.nodes.filter((node) => node.kind === 'function').map((node) => node.id));
 
   let simulation;

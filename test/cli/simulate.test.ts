@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,10 @@ function writeEditedAsl(name: string, edit: (definition: { States: Record<string
 
 describe('lambda2sfn simulate: the bundled example', () => {
   it('gives the same result for the happy path, says it runs the code, and prints a readable verdict', async () => {
-    const result = await simulate(['--input', orderFile]);
+    // simulate takes the analysis options of every analysing command (here: where the cache goes).
+    const cacheDir = path.join(dir, 'simulate-cache');
+    const result = await simulate(['--input', orderFile, '--cache-dir', cacheDir]);
+    expect(readdirSync(cacheDir)).toHaveLength(1);
     expect(result.stderr).toMatch(/simulate runs the handlers of .* your code executes.*AWS is never called/);
     expect(result.stdout).toContain('place-order · order.json: same');
     expect(result.stdout).toMatch(/chain {5}returned \{"statusCode":201/);
