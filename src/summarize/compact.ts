@@ -1,4 +1,5 @@
 import type { FileSummary, ScopeRecord, Sym } from '../types/summary.js';
+import { pushSymChildren } from './to-sym.js';
 
 /** The bindings of every scope that has none: one shared, frozen object. */
 const NO_BINDINGS: Readonly<Record<string, Sym>> = Object.freeze({});
@@ -54,45 +55,26 @@ export function dropEmptyScopes(summary: FileSummary): void {
   }
   if (kept.length === scopes.length) return;
   const declaredIn = (old: number): number => (old >= 0 && old < scopes.length ? renumbered[old] : -1);
+  const work: Sym[] = [];
   // Syms may be shared (a destructured value, a class's `this`): each `ref` is moved once.
   const moved = new Set<Sym>();
-  const remap = (sym: Sym): void => {
-    switch (sym.k) {
-      case 'ref':
-        if (moved.has(sym) || sym.scope < 0 || sym.scope >= scopes.length) return;
+  const drain = (): void => {
+    while (work.length > 0) {
+      const sym = work.pop()!;
+      if (sym.k !== 'ref') pushSymChildren(sym, work);
+      else if (!moved.has(sym) && sym.scope >= 0 && sym.scope < scopes.length) {
         moved.add(sym);
         sym.scope = lookupFrom[sym.scope];
-        return;
-      case 'cat':
-        remapAll(sym.parts);
-        return;
-      case 'get':
-        remap(sym.obj);
-        return;
-      case 'obj':
-        for (const prop of sym.props) remap(prop.value);
-        if (sym.spreads) remapAll(sym.spreads);
-        return;
-      case 'arr':
-        remapAll(sym.items);
-        return;
-      case 'call':
-      case 'new':
-        remap(sym.callee);
-        remapAll(sym.args);
-        return;
-      case 'or':
-        remapAll(sym.options);
-        return;
-      case 'elem':
-        remap(sym.of);
-        return;
-      default:
-        return;
+      }
     }
   };
+  const remap = (sym: Sym): void => {
+    work.push(sym);
+    drain();
+  };
   const remapAll = (syms: readonly Sym[]): void => {
-    for (const sym of syms) remap(sym);
+    work.push(...syms);
+    drain();
   };
   summary.scopes = kept;
   for (const scope of kept) for (const name in scope.bindings) remap(scope.bindings[name]);

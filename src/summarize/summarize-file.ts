@@ -4,7 +4,7 @@ import type { CallRecord, ContextRecord, FileSummary, Sym } from '../types/summa
 import { compactSummary, findSyms } from './compact.js';
 import { parseSource } from './parse.js';
 import { SummaryState } from './state.js';
-import { or } from './to-sym.js';
+import { or, pushSymChildren } from './to-sym.js';
 import { walkProgram, type ContextCollector } from './walk.js';
 
 export interface SummarizeOptions {
@@ -255,19 +255,6 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
         work.push(...fn.returns);
         break;
       }
-      case 'cat':
-        work.push(...sym.parts);
-        break;
-      case 'get':
-        work.push(sym.obj);
-        break;
-      case 'obj':
-        for (const prop of sym.props) work.push(prop.value);
-        if (sym.spreads) work.push(...sym.spreads);
-        break;
-      case 'arr':
-        work.push(...sym.items);
-        break;
       case 'call':
       case 'new': {
         work.push(sym.callee);
@@ -275,13 +262,8 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
         for (const arg of sym.args) if (!inert || arg.k !== 'fn') work.push(arg);
         break;
       }
-      case 'or':
-        work.push(...sym.options);
-        break;
-      case 'elem':
-        work.push(sym.of);
-        break;
       default:
+        pushSymChildren(sym, work);
         break;
     }
   }
