@@ -36,7 +36,7 @@ function largeSummary(file: string): FileSummary {
     imports: [],
     exports: {},
     reexportAll: [],
-    scopes: [{ parent: -1, fn: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
+    scopes: [{ parent: -1, bindings: { name: { k: 'str', v: 'x'.repeat(2000) } } }],
     functions: [],
     calls: [],
     contexts: [],

@@ -24,7 +24,7 @@ export class SummaryState {
   readonly imports: ImportRecord[] = [];
   readonly exports: Record<string, Sym> = {};
   readonly reexportAll: string[] = [];
-  readonly scopes: ScopeRecord[] = [{ parent: -1, fn: -1, bindings: Object.create(null) }];
+  readonly scopes: ScopeRecord[] = [{ parent: -1, bindings: Object.create(null) }];
   readonly functions: FunctionRecord[] = [];
   readonly calls: CallRecord[] = [];
   /** Constructor calls of the project's classes (see FileSummary.constructions). */
@@ -90,7 +90,6 @@ export class SummaryState {
         column: (node.loc?.start.column ?? 0) + 1,
         parent: -1,
         params: [],
-        async: false,
         returns: [],
         refs: [],
       });
@@ -99,9 +98,9 @@ export class SummaryState {
     return id;
   }
 
-  pushScope(fn: number = this.fn): number {
+  pushScope(): number {
     const id = this.scopes.length;
-    this.scopes.push({ parent: this.scope, fn, bindings: Object.create(null) });
+    this.scopes.push({ parent: this.scope, bindings: Object.create(null) });
     this.scopeStack.push(id);
     return id;
   }

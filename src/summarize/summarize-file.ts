@@ -1,10 +1,10 @@
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Diagnostic } from '../types/diagnostics.js';
 import type { CallRecord, ContextRecord, FileSummary, Sym } from '../types/summary.js';
-import { compactSummary } from './compact.js';
+import { compactSummary, findSyms } from './compact.js';
 import { parseSource } from './parse.js';
 import { SummaryState } from './state.js';
-import { or } from './to-sym.js';
+import { or, pushSymChildren } from './to-sym.js';
 import { walkProgram, type ContextCollector } from './walk.js';
 
 export interface SummarizeOptions {
@@ -20,9 +20,14 @@ export interface SummarizeOptions {
 
 /** Parse one file, walk it once, and keep only its summary. The AST is dropped when this returns. */
 export function summarizeFile(file: string, text: string, options: SummarizeOptions): FileSummary {
+  return compactSummary(walkFile(file, text, options));
+}
+
+/** The summary as the walk leaves it, before `compactSummary` (exported for its tests). */
+export function walkFile(file: string, text: string, options: SummarizeOptions): FileSummary {
   const parsed = parseSource(file, text);
   const state = new SummaryState(file, text, 8, options.textKeys);
-  if (!parsed.ast) return compactSummary(state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics }));
+  if (!parsed.ast) return state.toSummary({ moduleRefs: [], ownerRefs: {}, diagnostics: parsed.diagnostics });
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   try {
     walkProgram(parsed.ast.program, state, options.collectors);
@@ -58,7 +63,7 @@ export function summarizeFile(file: string, text: string, options: SummarizeOpti
   state.callNodes.clear();
   const contextSyms = keepContexts(state);
   pruneBindings(state, [moduleRefs, ...Object.values(ownerRefs), contextSyms]);
-  return compactSummary(state.toSummary({ moduleRefs, ownerRefs, diagnostics }));
+  return state.toSummary({ moduleRefs, ownerRefs, diagnostics });
 }
 
 /** `let url; if (x) url = A; else url = B;` — a variable assigned after its declaration may hold any of its values. */
@@ -97,25 +102,8 @@ function keepContexts(state: SummaryState): Sym[] {
   state.contexts.length = 0;
   state.contexts.push(...kept);
   const syms: Sym[] = [];
-  for (const record of kept) collectSyms(record.data, syms, 0);
+  for (const record of kept) findSyms(record.data, syms);
   return syms;
-}
-
-const SYM_KINDS = new Set(['str', 'num', 'bool', 'nil', 'env', 'self', 'cat', 'ref', 'param', 'import', 'get', 'obj', 'arr', 'call', 'new', 'fn', 'or', 'elem', 'unknown']);
-
-/** The Syms inside a context's data (objects with a Sym kind `k`; collectors' own objects never use that key). */
-function collectSyms(value: unknown, out: Sym[], depth: number): void {
-  if (depth > 12 || value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) collectSyms(item, out, depth + 1);
-    return;
-  }
-  const kind = (value as { k?: unknown }).k;
-  if (typeof kind === 'string' && SYM_KINDS.has(kind)) {
-    out.push(value as Sym);
-    return;
-  }
-  for (const item of Object.values(value)) collectSyms(item, out, depth + 1);
 }
 
 /** References that can lead to code elsewhere: functions, imports and module-level bindings. */
@@ -216,15 +204,37 @@ function getLocalObject(sym: Sym, state: SummaryState, depth: number): (Sym & { 
 }
 
 /**
- * Keep only the bindings that linking can read: those reachable from the calls, exports, function returns and
- * references. Most local variables never matter, and summaries are what the run holds in memory and caches.
+ * Whether a call's callee is a global or a method of a built-in value (`setTimeout(f)`, `new Promise(f)`,
+ * `result.sort(f)`, `Object.keys(x).filter(f)`): linking evaluates such a callee to a global or a property of
+ * one, never to a function of the project, so a function passed to it directly is never bound to a parameter
+ * and never called by the evaluator. `.map` is not: the payload annotation reads what its callback returns.
+ */
+function hasInertCallee(sym: Sym & { k: 'call' | 'new' }, state: SummaryState): boolean {
+  const callee = sym.callee;
+  if (callee.k === 'ref') return state.lookup(callee.name, callee.scope) === undefined;
+  if (sym.k === 'new' || callee.k !== 'get' || callee.prop === 'map' || Number.isInteger(Number(callee.prop))) return false;
+  return isBuiltinValue(callee.obj, state, 0);
+}
+
+/**
+ * Keep only the bindings that linking can read, and the returns of the functions it can call: both are what the
+ * Syms linking starts from (calls, exports, references, contexts' data) reach. A function's returns are read only
+ * when a call's callee evaluates to it (`src/link/evaluate.ts`) or when it is the callback of a `.map` whose entries
+ * are read (`annotate/payload.ts`): both need its `fn` Sym, so the returns of a function whose Sym nothing reachable
+ * holds (`new Promise((resolve) => setTimeout(resolve, ms))`, a callback inside a dropped call) are emptied, and
+ * the bindings only they used are pruned with the others. A callback handed straight to a built-in
+ * (`items.sort((a, b) => …)`) is not reached this way either (see `hasInertCallee`). Most local variables never matter, and summaries are
+ * what the run holds in memory and caches.
  */
 function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
-  const marked = new Set<string>();
+  /** The names kept in each scope, by scope. */
+  const marked: (Set<string> | undefined)[] = [];
+  const liveFns = new Set<number>();
   const work: Sym[] = [];
-  for (const call of [...state.calls, ...state.constructions]) work.push(call.callee, ...call.args);
+  for (const call of state.calls) work.push(call.callee, ...call.args);
+  for (const call of state.constructions) work.push(call.callee, ...call.args);
   work.push(...Object.values(state.exports));
-  for (const fn of state.functions) work.push(...fn.returns, ...fn.refs);
+  for (const fn of state.functions) work.push(...fn.refs);
   for (const roots of extraRoots) work.push(...roots);
   while (work.length > 0) {
     const sym = work.pop()!;
@@ -232,42 +242,38 @@ function pruneBindings(state: SummaryState, extraRoots: Sym[][]): void {
       case 'ref': {
         const found = state.lookup(sym.name, sym.scope);
         if (!found) break;
-        const key = `${found.scope}:${sym.name}`;
-        if (marked.has(key)) break;
-        marked.add(key);
+        const names = (marked[found.scope] ??= new Set());
+        if (names.has(sym.name)) break;
+        names.add(sym.name);
         work.push(found.value);
         break;
       }
-      case 'cat':
-        work.push(...sym.parts);
+      case 'fn': {
+        const fn = state.functions[sym.id];
+        if (!fn || liveFns.has(sym.id)) break;
+        liveFns.add(sym.id);
+        work.push(...fn.returns);
         break;
-      case 'get':
-        work.push(sym.obj);
-        break;
-      case 'obj':
-        for (const prop of sym.props) work.push(prop.value);
-        if (sym.spreads) work.push(...sym.spreads);
-        break;
-      case 'arr':
-        work.push(...sym.items);
-        break;
+      }
       case 'call':
-      case 'new':
-        work.push(sym.callee, ...sym.args);
+      case 'new': {
+        work.push(sym.callee);
+        const inert = hasInertCallee(sym, state);
+        for (const arg of sym.args) if (!inert || arg.k !== 'fn') work.push(arg);
         break;
-      case 'or':
-        work.push(...sym.options);
-        break;
-      case 'elem':
-        work.push(sym.of);
-        break;
+      }
       default:
+        pushSymChildren(sym, work);
         break;
     }
   }
+  state.functions.forEach((fn, id) => {
+    if (!liveFns.has(id) && fn.returns.length > 0) fn.returns = [];
+  });
   state.scopes.forEach((scope, index) => {
-    for (const name of Object.keys(scope.bindings)) {
-      if (!marked.has(`${index}:${name}`)) delete scope.bindings[name];
-    }
+    const names = marked[index];
+    const kept: Record<string, Sym> = Object.create(null);
+    if (names) for (const name in scope.bindings) if (names.has(name)) kept[name] = scope.bindings[name];
+    scope.bindings = kept;
   });
 }

@@ -169,6 +169,37 @@ export function or(options: Sym[]): Sym {
   return flat.length === 1 ? flat[0] : { k: 'or', options: flat.slice(0, 8) };
 }
 
+/** Adds the Syms directly inside a Sym to `out` (the parts of a concatenation, a call's callee and arguments...). */
+export function pushSymChildren(sym: Sym, out: Sym[]): void {
+  switch (sym.k) {
+    case 'cat':
+      out.push(...sym.parts);
+      return;
+    case 'get':
+      out.push(sym.obj);
+      return;
+    case 'obj':
+      for (const prop of sym.props) out.push(prop.value);
+      if (sym.spreads) out.push(...sym.spreads);
+      return;
+    case 'arr':
+      out.push(...sym.items);
+      return;
+    case 'call':
+    case 'new':
+      out.push(sym.callee, ...sym.args);
+      return;
+    case 'or':
+      out.push(...sym.options);
+      return;
+    case 'elem':
+      out.push(sym.of);
+      return;
+    default:
+      return;
+  }
+}
+
 export function isFunctionNode(node: Node): boolean {
   return FUNCTION_TYPES.has(node.type) || node.type === 'ObjectMethod' || node.type === 'ClassMethod' || node.type === 'ClassPrivateMethod';
 }

@@ -25,28 +25,28 @@ export interface ContextCollector {
   enter(entry: WalkEntry, state: SummaryState): ContextRecord | undefined;
 }
 
-interface CollectorDispatch {
-  byType: Map<string, ContextCollector[]>;
-  byParentType: Map<string, ContextCollector[]>;
+/** What the walk does with a node type, worked out once per type and set of collectors. */
+interface TypeInfo {
+  /** Nodes that hold only types: nothing in them runs. */
+  skip: boolean;
+  /** Collectors called on nodes of this type. */
+  own: readonly ContextCollector[] | undefined;
+  /** Collectors called on the children of nodes of this type. */
+  forChildren: readonly ContextCollector[] | undefined;
+  /** Keys that hold child nodes worth walking. */
+  childKeys: readonly string[];
 }
 
-const dispatchCache = new WeakMap<readonly ContextCollector[], CollectorDispatch>();
+const dispatchCache = new WeakMap<readonly ContextCollector[], Map<string, TypeInfo>>();
 
-function getDispatch(collectors: readonly ContextCollector[]): CollectorDispatch {
-  let dispatch = dispatchCache.get(collectors);
-  if (dispatch) return dispatch;
-  dispatch = { byType: new Map(), byParentType: new Map() };
-  const add = (map: Map<string, ContextCollector[]>, type: string, collector: ContextCollector) => {
-    const list = map.get(type);
-    if (!list) map.set(type, [collector]);
-    else if (!list.includes(collector)) list.push(collector);
-  };
-  for (const collector of collectors) {
-    for (const type of collector.nodeTypes ?? []) add(dispatch.byType, type, collector);
-    for (const type of collector.parentTypes ?? []) add(dispatch.byParentType, type, collector);
-  }
-  dispatchCache.set(collectors, dispatch);
-  return dispatch;
+function getTypeInfo(types: Map<string, TypeInfo>, collectors: readonly ContextCollector[], type: string): TypeInfo {
+  let info = types.get(type);
+  if (info) return info;
+  const own = collectors.filter((collector) => collector.nodeTypes?.includes(type));
+  const forChildren = collectors.filter((collector) => collector.parentTypes?.includes(type));
+  info = { skip: TYPE_ONLY.has(type), own: own.length ? own : undefined, forChildren: forChildren.length ? forChildren : undefined, childKeys: getChildKeys(type) };
+  types.set(type, info);
+  return info;
 }
 
 /** Nodes that hold only types: nothing in them runs. */
@@ -74,8 +74,18 @@ const SCOPE_NODES = new Set([
   'StaticBlock',
 ]);
 
+/** Work to undo when the walk leaves a node (pop a scope, a function, a context); functions of the state, not closures. */
+type Exit = (state: SummaryState) => void;
+
+const popScope: Exit = (state) => state.popScope();
+const popContext: Exit = (state) => state.contextStack.pop();
+const popOwner: Exit = (state) => state.ownerStack.pop();
+
+/** A node to enter, or (with `exits`) one to leave. */
 interface WalkFrame extends WalkEntry {
-  exit?: () => void;
+  up: WalkFrame | null;
+  info: TypeInfo | undefined;
+  exits: Exit[] | undefined;
 }
 
 /**
@@ -83,23 +93,25 @@ interface WalkFrame extends WalkEntry {
  * state: bindings per scope, functions, calls, imports and exports, and the contexts collectors report.
  */
 export function walkProgram(program: Node, state: SummaryState, collectors: readonly ContextCollector[]): void {
-  const { byType, byParentType } = getDispatch(collectors);
-  const stack: WalkFrame[] = [{ node: program, up: null, key: 'program' }];
+  let types = dispatchCache.get(collectors);
+  if (!types) dispatchCache.set(collectors, (types = new Map()));
+  const stack: WalkFrame[] = [{ node: program, up: null, key: 'program', info: undefined, exits: undefined }];
   // One list reused for every node: almost no node needs an exit, and a new list per node costs a tenth of the walk.
-  const pending: (() => void)[] = [];
+  const exits: Exit[] = [];
   while (stack.length > 0) {
     const frame = stack.pop()!;
-    if (frame.exit) {
-      frame.exit();
+    if (frame.exits) {
+      for (let i = frame.exits.length - 1; i >= 0; i--) frame.exits[i](state);
       continue;
     }
     const node = frame.node;
-    if (TYPE_ONLY.has(node.type)) continue;
-    const exits = pending;
+    const info = getTypeInfo(types, collectors, node.type);
+    if (info.skip) continue;
+    frame.info = info;
     const callCount = state.calls.length;
     const skipChildren = enterNode(frame, state, exits);
-    const own = byType.get(node.type);
-    const byParent = frame.up ? byParentType.get(frame.up.node.type) : undefined;
+    const own = info.own;
+    const byParent = frame.up?.info?.forChildren;
     if (own) enterCollectors(own, frame, state, exits);
     // A collector named for both the node's type and its parent's is called once.
     if (byParent) {
@@ -110,19 +122,11 @@ export function walkProgram(program: Node, state: SummaryState, collectors: read
       if (state.contextStack.length > depth) addPositionContexts(state, callCount, depth);
     }
     if (exits.length > 0) {
-      const taken = exits.slice();
+      stack.push({ node, up: frame.up, key: frame.key, info: undefined, exits: exits.slice() });
       exits.length = 0;
-      stack.push({
-        node,
-        up: frame.up,
-        key: frame.key,
-        exit: () => {
-          for (let i = taken.length - 1; i >= 0; i--) taken[i]();
-        },
-      });
     }
     if (skipChildren) continue;
-    pushChildren(frame, stack);
+    pushChildren(frame, info.childKeys, stack);
   }
 }
 
@@ -134,13 +138,13 @@ function addPositionContexts(state: SummaryState, firstCall: number, depth: numb
   }
 }
 
-function enterCollectors(collectors: readonly ContextCollector[], frame: WalkEntry, state: SummaryState, exits: (() => void)[]): void {
+function enterCollectors(collectors: readonly ContextCollector[], frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
   for (const collector of collectors) {
     const record = collector.enter(frame, state);
     if (!record) continue;
     state.contexts.push(record);
     state.contextStack.push(state.contexts.length - 1);
-    exits.push(() => state.contextStack.pop());
+    exits.push(popContext);
   }
 }
 
@@ -158,9 +162,8 @@ export function getChildKeys(type: string): readonly string[] {
   return keys;
 }
 
-function pushChildren(frame: WalkEntry, stack: WalkFrame[]): void {
+function pushChildren(frame: WalkFrame, keys: readonly string[], stack: WalkFrame[]): void {
   const node = frame.node as unknown as Record<string, unknown>;
-  const keys = getChildKeys(frame.node.type);
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i];
     if ((key === 'params' || key === 'param' || key === 'left' || key === 'key') && isBindingKey(frame.node, key)) continue;
@@ -168,10 +171,10 @@ function pushChildren(frame: WalkEntry, stack: WalkFrame[]): void {
     if (Array.isArray(child)) {
       for (let j = child.length - 1; j >= 0; j--) {
         const item = child[j] as Node | null;
-        if (item && typeof item.type === 'string') stack.push({ node: item, up: frame, key });
+        if (item && typeof item.type === 'string') stack.push({ node: item, up: frame, key, info: undefined, exits: undefined });
       }
     } else if (child && typeof (child as Node).type === 'string') {
-      stack.push({ node: child as Node, up: frame, key });
+      stack.push({ node: child as Node, up: frame, key, info: undefined, exits: undefined });
     }
   }
 }
@@ -189,7 +192,7 @@ function isBindingKey(node: Node, key: string): boolean {
 }
 
 /** Returns true when the node's children must not be walked. */
-function enterNode(frame: WalkEntry, state: SummaryState, exits: (() => void)[]): boolean {
+function enterNode(frame: WalkEntry, state: SummaryState, exits: Exit[]): boolean {
   const node = frame.node;
   const parent = frame.up?.node;
   switch (node.type) {
@@ -255,7 +258,7 @@ function enterNode(frame: WalkEntry, state: SummaryState, exits: (() => void)[])
     case 'BlockStatement':
       if (parent && isFunctionNode(parent)) return false;
       state.pushScope();
-      exits.push(() => state.popScope());
+      exits.push(popScope);
       return false;
     case 'Identifier':
       if (isReference(frame)) state.addRef(node.name);
@@ -341,7 +344,7 @@ function getPatternNames(pattern: Node): string[] {
 function enterExportDefault(
   node: Node & { type: 'ExportDefaultDeclaration' },
   state: SummaryState,
-  exits: (() => void)[],
+  exits: Exit[],
 ): void {
   const declaration = node.declaration;
   if ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id) {
@@ -354,10 +357,10 @@ function enterExportDefault(
     state.exports.default = toSym(declaration, state);
   }
   state.ownerStack.push('default');
-  exits.push(() => state.ownerStack.pop());
+  exits.push(popOwner);
 }
 
-function enterDeclarator(frame: WalkEntry, state: SummaryState, exits: (() => void)[]): void {
+function enterDeclarator(frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
   const node = frame.node as Node & { type: 'VariableDeclarator' };
   const declaration = frame.up?.node;
   const loop = frame.up?.up?.node;
@@ -369,14 +372,14 @@ function enterDeclarator(frame: WalkEntry, state: SummaryState, exits: (() => vo
   bindPattern(node.id, value, (name, v) => state.declare(name, v, scope), state);
   if (state.fn === -1 && node.id.type === 'Identifier' && node.init) {
     state.ownerStack.push(node.id.name);
-    exits.push(() => state.ownerStack.pop());
+    exits.push(popOwner);
   }
 }
 
-function enterScopeNode(frame: WalkEntry, state: SummaryState, exits: (() => void)[]): void {
+function enterScopeNode(frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
   const node = frame.node;
   state.pushScope();
-  exits.push(() => state.popScope());
+  exits.push(popScope);
   if ((node.type === 'ForOfStatement' || node.type === 'ForInStatement') && node.left.type === 'VariableDeclaration') {
     const element: Sym = node.type === 'ForOfStatement' ? { k: 'elem', of: toSym(node.right, state) } : { k: 'unknown', text: 'for-in key' };
     for (const declarator of node.left.declarations) {
@@ -388,23 +391,18 @@ function enterScopeNode(frame: WalkEntry, state: SummaryState, exits: (() => voi
   }
 }
 
-function enterFunction(frame: WalkEntry, state: SummaryState, exits: (() => void)[]): void {
-  const node = frame.node as Node & { params: Node[]; async?: boolean; body: Node };
+function enterFunction(frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
+  const node = frame.node as Node & { params: Node[]; body: Node };
   const id = state.getFunctionId(node);
   const record = state.functions[id];
   record.name = inferFunctionName(frame, state);
   record.parent = state.fn;
-  record.async = Boolean(node.async);
   record.params = node.params.map((param) => getParamName(param));
   if (state.fn === -1 && state.ownerStack.length > 0) record.owner = state.ownerStack[state.ownerStack.length - 1];
   state.fnStack.push(id);
-  const scope = state.pushScope(id);
+  const scope = state.pushScope();
   state.varScopeStack.push(scope);
-  exits.push(() => {
-    state.varScopeStack.pop();
-    state.popScope();
-    state.fnStack.pop();
-  });
+  exits.push(exitFunction);
   if (node.type === 'FunctionExpression' && node.id) state.declare(node.id.name, { k: 'fn', id });
   if (node.type === 'ClassMethod' || node.type === 'ClassPrivateMethod') {
     const classThis = state.classThisStack[state.classThisStack.length - 1];
@@ -417,6 +415,12 @@ function enterFunction(frame: WalkEntry, state: SummaryState, exits: (() => void
     addReturn(state, toSym(node.body, state));
   }
 }
+
+const exitFunction: Exit = (state) => {
+  state.varScopeStack.pop();
+  state.popScope();
+  state.fnStack.pop();
+};
 
 /** A readable name for a function: its own, or what it is assigned to. */
 function inferFunctionName(frame: WalkEntry, state: SummaryState): string {
@@ -449,7 +453,7 @@ function inferFunctionName(frame: WalkEntry, state: SummaryState): string {
   return '<anonymous>';
 }
 
-function enterClass(frame: WalkEntry, state: SummaryState, exits: (() => void)[]): void {
+function enterClass(frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
   const node = frame.node as Node & { type: 'ClassDeclaration' | 'ClassExpression' };
   const classSym = getClassSym(node, state);
   const name = node.id?.name ?? inferClassName(frame);
@@ -460,13 +464,15 @@ function enterClass(frame: WalkEntry, state: SummaryState, exits: (() => void)[]
   state.classNameStack.push(name);
   const owner = state.fn === -1 && node.type === 'ClassDeclaration' && node.id;
   if (owner) state.ownerStack.push(node.id!.name);
-  exits.push(() => {
-    state.classStack.pop();
-    state.classThisStack.pop();
-    state.classNameStack.pop();
-    if (owner) state.ownerStack.pop();
-  });
+  exits.push(exitClass);
+  if (owner) exits.push(popOwner);
 }
+
+const exitClass: Exit = (state) => {
+  state.classStack.pop();
+  state.classThisStack.pop();
+  state.classNameStack.pop();
+};
 
 function inferClassName(frame: WalkEntry): string {
   const parent = frame.up?.node;
@@ -474,7 +480,7 @@ function inferClassName(frame: WalkEntry): string {
   return '<class>';
 }
 
-function enterAssignment(frame: WalkEntry, state: SummaryState, exits: (() => void)[]): void {
+function enterAssignment(frame: WalkEntry, state: SummaryState, exits: Exit[]): void {
   const node = frame.node as Node & { type: 'AssignmentExpression' };
   if (node.operator !== '=' && node.operator !== '??=' && node.operator !== '||=') return;
   const left = node.left;
@@ -491,7 +497,7 @@ function enterAssignment(frame: WalkEntry, state: SummaryState, exits: (() => vo
     state.exports['module.exports'] = toSym(node.right, state);
     if (state.fn === -1) {
       state.ownerStack.push('module.exports');
-      exits.push(() => state.ownerStack.pop());
+      exits.push(popOwner);
     }
     return;
   }
@@ -505,7 +511,7 @@ function enterAssignment(frame: WalkEntry, state: SummaryState, exits: (() => vo
     state.exports[prop] = toSym(node.right, state);
     if (state.fn === -1) {
       state.ownerStack.push(`exports.${prop}`);
-      exits.push(() => state.ownerStack.pop());
+      exits.push(popOwner);
     }
     return;
   }

@@ -61,11 +61,12 @@ export interface ImportRecord {
   line: number;
 }
 
-/** A lexical scope of the file; `parent` is -1 for the module scope (index 0). */
+/**
+ * A lexical scope of the file that declares something linking reads; `parent` is -1 for the module scope (index 0).
+ * Scopes left without bindings are not kept: their children hang from the nearest kept ancestor.
+ */
 export interface ScopeRecord {
   parent: number;
-  /** The function that owns this scope, -1 for module level. */
-  fn: number;
   bindings: Record<string, Sym>;
 }
 
@@ -79,7 +80,6 @@ export interface FunctionRecord {
   /** The module-level binding whose initialiser contains this function (`const api = { send() {} }`), if any. */
   owner?: string;
   params: string[];
-  async: boolean;
   /** What the function returns (the values of its `return` statements, or an arrow's expression body). */
   returns: Sym[];
   /** Identifiers this function references that are bound outside it (functions, imports, module bindings). */
