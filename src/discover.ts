@@ -249,18 +249,19 @@ class Walker {
   }
 
   private async addFile(abs: string, rel: string, kind: DiscoveredFileKind): Promise<void> {
-    let size: number;
+    let stats: { size: number; mtimeMs: number; ctimeMs: number };
     try {
-      size = (await fsp.stat(abs)).size;
+      stats = await fsp.stat(abs);
     } catch (error) {
       this.diagnostics.push(toUnreadable(rel, describeFsError(error)));
       return;
     }
+    const { size, mtimeMs, ctimeMs } = stats;
     if (size > this.maxFileBytes) {
       this.diagnostics.push(toFileTooLarge(rel, size, this.maxFileBytes));
       return;
     }
-    this.files.push({ path: rel, kind, size, isTest: isTestPath(rel) });
+    this.files.push({ path: rel, kind, size, mtimeMs, ctimeMs, isTest: isTestPath(rel) });
   }
 
   /**

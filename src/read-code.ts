@@ -86,7 +86,9 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
       // Let signal handlers run now and then, so Ctrl-C stops a long parse promptly (see interrupt.ts).
       if (i % 50 === 49) await yieldToEventLoop();
       const absolute = path.join(root, file.path);
-      const stats = cache ? statFile(absolute) : undefined;
+      // The stat discovery made, not a second one: the run analyses the files as they were then (a file changed since
+      // has other times at the next run, which reads it again).
+      const stats = cache ? getStats(file, absolute) : undefined;
       const known = stats && cache?.getByStat(file.path, stats);
       // A cached summary is parsed when first read; one damaged inside its entry is then made again from the file.
       const again = (text?: string) => () => {
@@ -158,6 +160,11 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+function getStats(file: DiscoveredFile, absolute: string): Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'> | undefined {
+  if (file.mtimeMs !== undefined && file.ctimeMs !== undefined) return { size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs };
+  return statFile(absolute);
 }
 
 function statFile(absolute: string): Stats | undefined {

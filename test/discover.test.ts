@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, promises as fsPromises, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, promises as fsPromises, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -163,6 +163,13 @@ describe('discoverFiles', () => {
     const { files } = await discoverFiles(root);
     expect(files.find((file) => file.path === 'src/handler.ts')?.size).toBe(39);
     expect(files.find((file) => file.path === 'big.json')?.size).toBe(2000);
+  });
+
+  it('keeps the times of its stat, which the cache compares instead of a second stat', async () => {
+    const { files } = await discoverFiles(root);
+    const handler = files.find((file) => file.path === 'src/handler.ts')!;
+    const stats = statSync(path.join(root, 'src/handler.ts'));
+    expect({ mtimeMs: handler.mtimeMs, ctimeMs: handler.ctimeMs }).toEqual({ mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs });
   });
 
   it('skips files over maxFileBytes with a diagnostic', async () => {
