@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { hashText, type CachedFileInfo, type CachedSummary, type SummaryCache } from './cache/summary-cache.js';
 import { SummaryMap } from './cache/summary-map.js';
@@ -88,14 +87,14 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
       const absolute = path.join(root, file.path);
       // The stat discovery made, not a second one: the run analyses the files as they were then (a file changed since
       // has other times at the next run, which reads it again).
-      const stats = cache ? getStats(file, absolute) : undefined;
+      const stats = cache ? file : undefined;
       const known = stats && cache?.getByStat(file.path, stats);
       // A cached summary is parsed when first read; one damaged inside its entry is then made again from the file.
       const again = (text?: string) => () => {
         const read = text === undefined ? readSourceText(absolute, { file: file.path, maxFileBytes }) : { text };
         const source = 'text' in read ? read.text : '';
         out.parsed++;
-        const info = stats && { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, hash: hashText(source), iac: isIacCandidate(file.path, source) };
+        const info = stats && toInfo(stats, hashText(source), isIacCandidate(file.path, source));
         return summarizeHere({ file: file.path, text: source }, info);
       };
       if (known && !known.info.iac) {
@@ -121,7 +120,7 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
       }
       out.parsed++;
       const job: SummarizeJob = { file: file.path, text: read.text, ...(read.notice ? { notice: read.notice } : {}) };
-      const info = hash && stats ? { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, hash, iac } : undefined;
+      const info = hash && stats ? toInfo(stats, hash, iac) : undefined;
       if (++toParse === POOL_AFTER) {
         pool = SummarizePool.start(options.workers ?? 0, options.summarize.limits);
         out.workers = pool ? (options.workers ?? 0) : 0;
@@ -133,7 +132,8 @@ export async function readCode(root: string, files: readonly DiscoveredFile[], o
       answered.push(pool.summarize(job).then((json) => void (slots[i] = { summary: keepJson(job, info, json) })));
       if (pool.pending > MAX_IN_FLIGHT) await pool.waitUntilPendingAtMost(MAX_IN_FLIGHT / 2);
     }
-    if (pool) await pool.waitUntilPendingAtMost(0);
+    // The last files may wait for a full batch: send them, then wait for every answer.
+    pool?.flush();
     await Promise.all(answered);
   } finally {
     await pool?.close();
@@ -162,16 +162,7 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function getStats(file: DiscoveredFile, absolute: string): Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'> | undefined {
-  if (file.mtimeMs !== undefined && file.ctimeMs !== undefined) return { size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs };
-  return statFile(absolute);
-}
-
-function statFile(absolute: string): Stats | undefined {
-  try {
-    return statSync(absolute);
-  } catch {
-    // readSourceText reports it.
-    return undefined;
-  }
+/** What the cache records of a file: the times and size of discovery's stat, the hash of its text. */
+function toInfo(stats: Pick<DiscoveredFile, 'size' | 'mtimeMs' | 'ctimeMs'>, hash: string, iac: boolean): CachedFileInfo {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, hash, iac };
 }

@@ -50,8 +50,9 @@ export function hashText(text: string): string {
  * facts, a tab, and its summary as JSON. A file whose size and times are unchanged is not read again; one whose
  * text is unchanged is not parsed again. Anything unreadable in the cache file counts as a miss, never as an error.
  *
- * Memory: the file is read in chunks and each summary parsed as its line is read, so neither the file's text nor
- * the JSON of its entries is held (at 50,000 files that is 300 MB each). A run that finds no usable cache writes
+ * Memory: the file is kept as bytes, outside the JavaScript heap, and a summary's JSON is decoded and parsed only
+ * when a stage reads it (`CachedSummary.load`), so a re-run holds as objects only the summaries it needs (at 50,000
+ * files the file's text is 300 MB as one string). A run that finds no usable cache writes
  * each new summary to the new file as it is made, and keeps the summary read back from that JSON: it is a quarter
  * smaller in memory than the one the walk built (no string slices holding the source text, short strings shared).
  */
@@ -160,13 +161,17 @@ export class SummaryCache {
 
   /** `set` for a summary made as JSON (by a worker thread): returns the summary read from it. */
   setJson(relativePath: string, info: CachedFileInfo, json: string): FileSummary {
+    const summary = JSON.parse(json) as FileSummary;
     if (this.writtenAt === 0) {
-      this.writer ??= new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
-      const summary = JSON.parse(json) as FileSummary;
+      this.writer ??= new LineWriter(this.file, this.header());
       this.writer.write(toLine(relativePath, info, json, summary.diagnostics));
-      return this.keep(relativePath, info, summary);
     }
-    return this.keep(relativePath, info, JSON.parse(json) as FileSummary);
+    return this.keep(relativePath, info, summary);
+  }
+
+  /** The first line of a cache file this run writes. */
+  private header(): string {
+    return `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`;
   }
 
   private keep(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
@@ -193,7 +198,7 @@ export class SummaryCache {
       const appended = this.append();
       if (appended === undefined) return undefined;
     }
-    const writer = new LineWriter(this.file, `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`);
+    const writer = new LineWriter(this.file, this.header());
     for (const [relativePath, entry] of this.entries) {
       if (this.used.has(relativePath)) writer.write(toEntryLine(relativePath, entry));
     }

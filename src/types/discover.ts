@@ -14,8 +14,8 @@ export interface DiscoveredFile {
   /** Bytes. */
   size: number;
   /** Modification and change times from the stat discovery made: the cache compares them, without a second stat. */
-  mtimeMs?: number;
-  ctimeMs?: number;
+  mtimeMs: number;
+  ctimeMs: number;
   /** A test, spec or mock file: listed so that later stages can say it was skipped. */
   isTest: boolean;
 }
