@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getCacheDir, getUserCacheBase } from '../src/cache/cache-dir.js';
 import { SummaryCache } from '../src/cache/summary-cache.js';
+import type { SummaryMap } from '../src/cache/summary-map.js';
 import { analyze } from '../src/pipeline.js';
 import type { FileSummary } from '../src/types/summary.js';
 import { getTemporaryFiles } from '../src/write-output.js';
@@ -28,6 +29,16 @@ function setUp(app: string): { root: string; cacheDir: string } {
 }
 
 const SUMMARIES = 'summaries.ndjson';
+const INDEX = 'summaries.index.ndjson';
+
+/** A summaries file with every summary's JSON replaced by as many x's: same size, same places, nothing readable. */
+function garbleSummaries(bytes: Buffer): Buffer {
+  const garbled = Buffer.from(bytes);
+  for (let at = garbled.indexOf(0x0a) + 1; at < garbled.length; at++) {
+    if (garbled[at - 1] === 0x09) while (at < garbled.length && garbled[at] !== 0x0a) garbled[at++] = 0x78;
+  }
+  return garbled;
+}
 
 /** A summary of about 2 kB, for the cache-writing test. */
 function largeSummary(file: string): FileSummary {
@@ -124,6 +135,41 @@ describe('the on-disk cache', () => {
     expect(garbage.parsedFiles).toBeGreaterThan(0);
   });
 
+  it('reads only the summaries a run needs, through the index, and the whole file when the index is missing or stale', async () => {
+    const { root, cacheDir } = setUp('orders');
+    const first = await analyze(root, { cacheDir });
+    const file = path.join(cacheDir, SUMMARIES);
+    const index = path.join(cacheDir, INDEX);
+    const original = readFileSync(file);
+    // Every summary garbled, the file's size kept: a summary the run reads is found damaged, and its file parsed again.
+    writeFileSync(file, garbleSummaries(original));
+    // A changed handler: resolving it again reads the summaries of the files it calls into.
+    const handler = path.join(root, 'src/handlers/place-order.ts');
+    writeFileSync(handler, `${readFileSync(handler, 'utf8')}\nexport const changed = 1;\n`);
+    const expected = JSON.stringify((await analyze(root)).graph);
+    const lazy = await analyze(root, { cacheDir });
+    expect(JSON.stringify(lazy.graph)).toBe(expected);
+    // Only the summaries read were parsed again: the others were never read (reading the whole file would find all).
+    const read = (lazy.summaries as SummaryMap).loadedCount;
+    expect(read).toBeGreaterThan(0);
+    expect(lazy.parsedFiles).toBe(1 + read);
+    expect(lazy.parsedFiles).toBeLessThan(first.summaries.size);
+
+    // A sound cache without its index: the summaries file is read whole, nothing is parsed, the index is written again.
+    rmSync(cacheDir, { recursive: true });
+    await analyze(root, { cacheDir });
+    rmSync(index);
+    const whole = await analyze(root, { cacheDir });
+    expect([JSON.stringify(whole.graph), whole.parsedFiles]).toEqual([expected, 0]);
+    expect(existsSync(index)).toBe(true);
+    // An index made for another summaries file (another id) is not used either: the garbled file is read whole.
+    writeFileSync(index, readFileSync(index, 'utf8').replace(/"id":"[^"]+"/, '"id":"another"'));
+    writeFileSync(file, garbleSummaries(readFileSync(file)));
+    const other = await analyze(root, { cacheDir });
+    expect(JSON.stringify(other.graph)).toBe(expected);
+    expect(other.parsedFiles).toBe(first.summaries.size);
+  });
+
   it('reads the infrastructure again when an IaC file changes', async () => {
     const { root, cacheDir } = setUp('orders');
     await analyze(root, { cacheDir });
@@ -177,7 +223,7 @@ describe('the on-disk cache', () => {
     expect(existsSync(path.join(cacheDir, SUMMARIES))).toBe(false);
     expect(cache.save()).toBeUndefined();
     expect(getTemporaryFiles().filter((file) => file.startsWith(cacheDir))).toEqual([]);
-    expect(readdirSync(cacheDir)).toEqual([SUMMARIES]);
+    expect(readdirSync(cacheDir).sort()).toEqual([INDEX, SUMMARIES]);
     const again = SummaryCache.load(cacheDir, 'key', Date.now());
     expect(again.getByHash('src/f599.ts', 'h599', { size: 1, mtimeMs: 1, ctimeMs: 1 })?.load()).toEqual(largeSummary('src/f599.ts'));
   });

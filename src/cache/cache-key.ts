@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bumped when what the cache stores changes shape. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 let fingerprint: string | undefined;
 

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../types/diagnostics.js';
 import type { FileSummary } from '../types/summary.js';
-import { trackTemporaryFile } from '../write-output.js';
+import { appendLines, forEachLine, LineReader, LineWriter, readFirstLine, type LinePlace } from './cache-lines.js';
+import { appendSummaryIndex, readSummaryIndex, writeSummaryIndex, type IndexEntry } from './summary-index.js';
 
 /** What the cache knows of a file when its summary was made. */
 export interface CachedFileInfo {
@@ -18,11 +19,11 @@ export interface CachedFileInfo {
 
 interface Entry {
   info: CachedFileInfo;
-  /** Made in this run, or parsed from `json` when first read. */
+  /** Made in this run, or parsed from its line in the cache file when first read. */
   summary?: FileSummary;
-  /** The bytes of its JSON in the cache file: decoded and parsed only when a stage reads the summary (see SummaryMap). */
-  json?: Buffer;
-  /** The summary's diagnostics, kept on the entry's index line: every run reports them, parsed or not. */
+  /** Where its line is in the cache file (undefined: not written yet). */
+  place?: LinePlace;
+  /** The summary's diagnostics, kept in the index: every run reports them, parsed or not. */
   diagnostics: Diagnostic[];
 }
 
@@ -34,6 +35,7 @@ export interface CachedSummary {
 
 const FORMAT = 'lambda2sfn-summaries';
 const FILE_NAME = 'summaries.ndjson';
+const INDEX_NAME = 'summaries.index.ndjson';
 /**
  * A file modified less than this before the run that cached it started is checked by content next time, not trusted
  * by its size and times: on a filesystem with coarse timestamps it could change again without its time changing.
@@ -44,15 +46,25 @@ export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
+/** The header line of a summaries file. `id` names this file, so that an index made for another one is not used. */
+interface Header {
+  key: string;
+  startedAt: number;
+  id: string;
+}
+
 /**
- * File summaries of one analysed folder, kept between runs in one file: a header line (format, the key of the
- * analyzer configuration, when the run that wrote it started), then one line per source file, its path and stat
- * facts, a tab, and its summary as JSON. A file whose size and times are unchanged is not read again; one whose
- * text is unchanged is not parsed again. Anything unreadable in the cache file counts as a miss, never as an error.
+ * File summaries of one analysed folder, kept between runs in two files:
+ * - `summaries.ndjson`: a header line (format, the key of the analyzer configuration, when the run that wrote it
+ *   started, an id), then one line per source file, its path and stat facts, a tab, and its summary as JSON;
+ * - `summaries.index.ndjson` (summary-index.ts): the id and size of that file, and each file's path, stat facts, diagnostics and the
+ *   place of its line.
+ * A run reads the index, then only the lines of the summaries its stages read (a re-run after a one-file change
+ * reads a few of the 10,000), so a re-run neither reads the whole summaries file nor holds it in memory. Without a
+ * usable index (missing, damaged, made for another summaries file) the summaries file is read whole, as before.
  *
- * Memory: the file is kept as bytes, outside the JavaScript heap, and a summary's JSON is decoded and parsed only
- * when a stage reads it (`CachedSummary.load`), so a re-run holds as objects only the summaries it needs (at 50,000
- * files the file's text is 300 MB as one string). A run that finds no usable cache writes
+ * A file whose size and times are unchanged is not read again; one whose text is unchanged is not parsed again.
+ * Anything unreadable in the cache counts as a miss, never as an error. A run that finds no usable cache writes
  * each new summary to the new file as it is made, and keeps the summary read back from that JSON: it is a quarter
  * smaller in memory than the one the walk built (no string slices holding the source text, short strings shared).
  */
@@ -62,30 +74,60 @@ export class SummaryCache {
   /** Entries made or updated in this run, in order. */
   private readonly fresh = new Set<string>();
   private changed = false;
+  /** The index does not describe the summaries file (it was missing or damaged): write it even if nothing changed. */
+  private indexStale = false;
   /** Lines in the file that a later line replaced or that were damaged: rewritten away once they are many. */
   private stale = 0;
   /** A run without a usable cache writes the new file as it goes (see `set`). */
   private writer?: LineWriter;
 
   private constructor(
-    private readonly file: string,
+    private readonly dir: string,
     private readonly key: string,
     entries: Map<string, Entry>,
-    /** When the run that wrote the cache started. */
-    private readonly writtenAt: number,
+    /** The summaries file being read, with its header (undefined: none usable). */
+    private data: { header: Header; size: number; reader: LineReader } | undefined,
     /** When this run started (written in the header of the file it writes). */
     private readonly startedAt: number,
   ) {
     this.entries = entries;
   }
 
+  /** When the run that wrote the summaries file started (0: there is none). */
+  private get writtenAt(): number {
+    return this.data?.header.startedAt ?? 0;
+  }
+
+  private get file(): string {
+    return path.join(this.dir, FILE_NAME);
+  }
+
   /** Reads the cache of `dir`; a missing, damaged or differently configured one gives an empty cache. */
   static load(dir: string, key: string, startedAt: number): SummaryCache {
+    return SummaryCache.loadIndexed(dir, key, startedAt) ?? SummaryCache.loadWhole(dir, key, startedAt);
+  }
+
+  /** The cache through its index, reading nothing of the summaries file but its header; undefined when unusable. */
+  private static loadIndexed(dir: string, key: string, startedAt: number): SummaryCache | undefined {
+    const file = path.join(dir, FILE_NAME);
+    const index = readSummaryIndex(path.join(dir, INDEX_NAME), key);
+    const first = index && readFirstLine(file);
+    const header = first && parseHeader(first.line);
+    if (!index || !first || !header || header.key !== key || header.id !== index.id || first.size !== index.size) return undefined;
+    const entries = new Map<string, Entry>();
+    for (const { path: relativePath, info, diagnostics, place } of index.entries) entries.set(relativePath, { info, diagnostics, place });
+    const cache = new SummaryCache(dir, key, entries, { header, size: first.size, reader: new LineReader(file) }, startedAt);
+    cache.stale = index.lines - entries.size;
+    return cache;
+  }
+
+  /** The cache from the whole summaries file (no usable index): the index is written at the end of the run. */
+  private static loadWhole(dir: string, key: string, startedAt: number): SummaryCache {
     const file = path.join(dir, FILE_NAME);
     const entries = new Map<string, Entry>();
-    let header: { key: string; startedAt: number } | undefined;
+    let header: Header | undefined;
     let stale = 0;
-    const read = forEachLine(file, (line, index) => {
+    const bytes = forEachLine(file, (line, index, place) => {
       if (index === 0) {
         header = parseHeader(line.toString('utf8'));
         return header?.key === key;
@@ -96,13 +138,14 @@ export class SummaryCache {
       const whole = entry !== undefined && entry.json[0] === 0x7b && entry.json[entry.json.length - 1] === 0x7d;
       // A later line for the same file (appended by a later run) replaces the earlier one; a damaged one is a miss.
       if (!entry || !whole || entries.has(entry.path)) stale++;
-      if (entry && whole) entries.set(entry.path, { info: entry.info, json: entry.json, diagnostics: entry.diagnostics });
+      if (entry && whole) entries.set(entry.path, { info: entry.info, diagnostics: entry.diagnostics, place });
       else if (entry) entries.delete(entry.path);
       return true;
     });
-    if (!read || !header || header.key !== key) return new SummaryCache(file, key, new Map(), 0, startedAt);
-    const cache = new SummaryCache(file, key, entries, header.startedAt, startedAt);
+    if (!bytes || !header || header.key !== key) return new SummaryCache(dir, key, new Map(), undefined, startedAt);
+    const cache = new SummaryCache(dir, key, entries, { header, size: bytes.length, reader: new LineReader(file, bytes) }, startedAt);
     cache.stale = stale;
+    cache.indexStale = true;
     return cache;
   }
 
@@ -121,14 +164,26 @@ export class SummaryCache {
     return {
       diagnostics: entry.diagnostics,
       load: () => {
-        if (!entry.summary && entry.json !== undefined) {
-          // Damaged inside (rare: a line cut short is seen on loading): the caller makes the summary again.
-          entry.summary = parseSummary(entry.json.toString('utf8'), relativePath);
-          if (entry.summary) entry.json = undefined;
+        if (!entry.summary) {
+          // Damaged (rare: the file was cut short or replaced, or the line inside): the caller makes the summary again.
+          const json = this.readJson(relativePath, entry);
+          entry.summary = json === undefined ? undefined : parseSummary(json.toString('utf8'), relativePath);
         }
         return entry.summary;
       },
     };
+  }
+
+  /** The JSON of an entry's summary in the summaries file, if its line is there and is this file's, with this hash. */
+  private readJson(relativePath: string, entry: Entry): Buffer | undefined {
+    const line = entry.place && this.data?.reader.line(entry.place);
+    const stored = line && parseEntryLine(line);
+    return stored && stored.path === relativePath && stored.info.hash === entry.info.hash ? stored.json : undefined;
+  }
+
+  /** The content hash of a file's cached summary (incremental resolution compares it with the one it resolved). */
+  getHash(relativePath: string): string | undefined {
+    return this.entries.get(relativePath)?.info.hash;
   }
 
   /** The summary of a file whose text hashes as it did when cached. */
@@ -145,176 +200,121 @@ export class SummaryCache {
     return this.toCached(relativePath, entry);
   }
 
-  /** The content hash of a file's cached summary (incremental resolution compares it with the one it resolved). */
-  getHash(relativePath: string): string | undefined {
-    return this.entries.get(relativePath)?.info.hash;
-  }
-
   /**
    * Records a summary made in this run; returns the summary to keep. With no usable cache (a first run), the line
    * is written to the new cache file now and the summary read back from its JSON is returned: the same data, a
    * quarter smaller in memory.
    */
   set(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
-    return this.writtenAt === 0 ? this.setJson(relativePath, info, JSON.stringify(summary)) : this.keep(relativePath, info, summary);
+    return this.writtenAt === 0 ? this.setJson(relativePath, info, JSON.stringify(summary)) : this.keep(relativePath, info, summary).summary!;
   }
 
   /** `set` for a summary made as JSON (by a worker thread): returns the summary read from it. */
   setJson(relativePath: string, info: CachedFileInfo, json: string): FileSummary {
     const summary = JSON.parse(json) as FileSummary;
+    const entry = this.keep(relativePath, info, summary);
     if (this.writtenAt === 0) {
       this.writer ??= new LineWriter(this.file, this.header());
-      this.writer.write(toLine(relativePath, info, json, summary.diagnostics));
+      entry.place = this.writer.write(toLine(relativePath, info, json, summary.diagnostics));
     }
-    return this.keep(relativePath, info, summary);
-  }
-
-  /** The first line of a cache file this run writes. */
-  private header(): string {
-    return `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt })}\n`;
-  }
-
-  private keep(relativePath: string, info: CachedFileInfo, summary: FileSummary): FileSummary {
-    this.used.add(relativePath);
-    this.changed = true;
-    if (this.writtenAt !== 0) this.fresh.add(relativePath);
-    this.entries.set(relativePath, { info, summary, diagnostics: summary.diagnostics });
     return summary;
   }
 
+  /** The first line of a cache file this run writes, with a new id. */
+  private header(): string {
+    this.nextId = randomUUID();
+    return `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt, id: this.nextId })}\n`;
+  }
+
+  /** The id of the summaries file this run writes. */
+  private nextId = '';
+
+  private keep(relativePath: string, info: CachedFileInfo, summary: FileSummary): Entry {
+    this.used.add(relativePath);
+    this.changed = true;
+    if (this.writtenAt !== 0) this.fresh.add(relativePath);
+    const entry: Entry = { info, summary, diagnostics: summary.diagnostics };
+    this.entries.set(relativePath, entry);
+    return entry;
+  }
+
   /**
-   * Writes the cache when anything changed. A few changed files are appended to the file, each line with one
-   * write (a line cut short by a crash is damaged, hence ignored); otherwise, or once replaced lines pile up, the
-   * entries used by this run (deleted files drop out) go to a temporary file renamed over the old one, so a
-   * reader never sees half a cache. Returns a reason when it could not be written; the analysis is complete anyway.
+   * Writes the cache when anything changed. A few changed files are appended to the summaries file with one write
+   * (a line cut short by a crash is damaged, hence ignored); otherwise, or once replaced lines pile up, the entries
+   * used by this run (deleted files drop out) go to a temporary file renamed over the old one, so a reader never sees
+   * half a cache. The index is written last (temporary file, rename): an index that does not match the summaries
+   * file is not used. Returns a reason when the cache could not be written; the analysis is complete anyway.
    */
   save(): string | undefined {
     // A first run: every entry is in the new file already.
-    if (this.writer) return this.writer.finish();
+    if (this.writer) return this.finishWriting(this.writer);
     const dropped = [...this.entries.keys()].filter((key) => !this.used.has(key)).length;
-    if (!this.changed && dropped === 0) return undefined;
+    if (!this.changed && dropped === 0) return this.indexStale ? this.saveIndex() : undefined;
     const total = this.entries.size;
-    if (this.writtenAt > 0 && dropped === 0 && this.fresh.size <= total / 10 && this.stale + this.fresh.size <= total / 4) {
+    if (this.data && dropped === 0 && this.fresh.size <= total / 10 && this.stale + this.fresh.size <= total / 4) {
       const appended = this.append();
-      if (appended === undefined) return undefined;
+      // The index is appended to as well, unless it must be written whole (it was missing or out of date).
+      if (appended) return this.indexStale ? this.saveIndex() : appendSummaryIndex(this.indexFile, this.data.size, this.entries.size + this.stale, appended);
     }
     const writer = new LineWriter(this.file, this.header());
+    const places = new Map<string, LinePlace | undefined>();
     for (const [relativePath, entry] of this.entries) {
-      if (this.used.has(relativePath)) writer.write(toEntryLine(relativePath, entry));
+      if (!this.used.has(relativePath)) continue;
+      const json = entry.summary ? JSON.stringify(entry.summary) : this.readJson(relativePath, entry)?.toString('utf8');
+      // A line that cannot be read back any more is left out: the file is parsed again next time.
+      if (json !== undefined) places.set(relativePath, writer.write(toLine(relativePath, entry.info, json, entry.diagnostics)));
     }
-    return writer.finish();
+    return this.finishWriting(writer, places);
   }
 
-  /** Appends the fresh entries; returns a reason when that failed (the caller then rewrites the file). */
-  private append(): string | undefined {
-    try {
-      let text = '';
-      for (const relativePath of this.fresh) {
-        const entry = this.entries.get(relativePath);
-        if (entry) text += toEntryLine(relativePath, entry);
-      }
-      appendFileSync(this.file, text);
-      return undefined;
-    } catch (error) {
-      return (error as Error).message;
+  /**
+   * Renames a new summaries file into place, then writes its index. `places`: where each entry's line is in the new
+   * file (a first run records them as it writes); entries not in it are not in the new file.
+   */
+  private finishWriting(writer: LineWriter, places?: ReadonlyMap<string, LinePlace | undefined>): string | undefined {
+    const failed = writer.finish();
+    if (failed !== undefined) return failed;
+    for (const [relativePath, entry] of this.entries) {
+      if (places) entry.place = places.get(relativePath);
+      if (!entry.place) this.entries.delete(relativePath);
     }
-  }
-}
-
-/**
- * Writes a new cache file: to a temporary file, in batches (joining tens of megabytes into one string first would
- * cost as much again), renamed over the old one when finished, so a reader never sees half a cache. The first
- * failure stops it and is reported by `finish`.
- */
-class LineWriter {
-  private readonly temporary: string;
-  private fd?: number;
-  private batch: string;
-  private error?: string;
-  /** A first run writes this file for its whole parse: an interrupt must not leave it behind. */
-  private untrack?: () => void;
-
-  constructor(
-    private readonly file: string,
-    header: string,
-  ) {
-    this.temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    this.batch = header;
+    this.data = { header: { key: this.key, startedAt: this.startedAt, id: this.nextId }, size: writer.bytesWritten, reader: new LineReader(this.file) };
+    this.stale = 0;
+    return this.saveIndex();
   }
 
-  /** Adds a line; false once writing has failed. */
-  write(line: string): boolean {
-    if (this.error !== undefined) return false;
-    this.batch += line;
-    if (this.batch.length > 1 << 20) this.flush();
-    return this.error === undefined;
+  /** Appends the fresh entries; returns their index entries, or undefined when that failed (the caller then rewrites the file). */
+  private append(): IndexEntry[] | undefined {
+    const fresh = [...this.fresh].flatMap((relativePath) => {
+      const entry = this.entries.get(relativePath);
+      const json = entry && (entry.summary ? JSON.stringify(entry.summary) : this.readJson(relativePath, entry)?.toString('utf8'));
+      return entry && json !== undefined ? [{ relativePath, entry, line: toLine(relativePath, entry.info, json, entry.diagnostics) }] : [];
+    });
+    const appended = appendLines(this.file, fresh.map(({ line }) => line));
+    if (typeof appended === 'string') return undefined;
+    this.stale += fresh.length;
+    this.data = { ...this.data!, size: appended.size };
+    return fresh.map(({ relativePath, entry }, i) => {
+      entry.place = appended.places[i];
+      return { path: relativePath, info: entry.info, diagnostics: entry.diagnostics, place: entry.place };
+    });
   }
 
-  /** Renames the finished file into place; returns a reason when it could not be written. */
-  finish(): string | undefined {
-    this.flush();
-    if (this.error === undefined) {
-      try {
-        closeSync(this.fd!);
-        this.fd = undefined;
-        renameSync(this.temporary, this.file);
-        this.untrack?.();
-      } catch (error) {
-        this.error = (error as Error).message;
-      }
+  /** Writes the whole index of the summaries file (temporary file, rename). */
+  private saveIndex(): string | undefined {
+    if (!this.data) return undefined;
+    const entries: IndexEntry[] = [];
+    for (const [relativePath, entry] of this.entries) {
+      if (entry.place) entries.push({ path: relativePath, info: entry.info, diagnostics: entry.diagnostics, place: entry.place });
     }
-    if (this.error !== undefined) this.discard();
-    return this.error;
+    const failed = writeSummaryIndex(this.indexFile, this.key, { id: this.data.header.id, size: this.data.size, lines: entries.length + this.stale, entries });
+    if (failed === undefined) this.indexStale = false;
+    return failed;
   }
 
-  private flush(): void {
-    if (this.error !== undefined) return;
-    try {
-      if (this.fd === undefined) {
-        mkdirSync(path.dirname(this.file), { recursive: true });
-        this.untrack = trackTemporaryFile(this.temporary);
-        this.fd = openSync(this.temporary, 'w');
-      }
-      writeSync(this.fd, this.batch);
-      this.batch = '';
-    } catch (error) {
-      this.error = (error as Error).message;
-    }
+  private get indexFile(): string {
+    return path.join(this.dir, INDEX_NAME);
   }
-
-  private discard(): void {
-    this.batch = '';
-    try {
-      if (this.fd !== undefined) closeSync(this.fd);
-      this.fd = undefined;
-      rmSync(this.temporary, { force: true });
-    } catch {
-      // Nothing more to clean up.
-    }
-    this.untrack?.();
-  }
-}
-
-/**
- * Calls `onLine` with the bytes of each line of a file (index 0 first), never decoding the file into one string
- * (at 50,000 files it is 300 MB); `onLine` returns false to stop. False when the file cannot be read. The lines are
- * views of the file's bytes, which stay in memory (outside the JavaScript heap) while a line is kept.
- */
-function forEachLine(file: string, onLine: (line: Buffer, index: number) => boolean): boolean {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return false;
-  }
-  let index = 0;
-  for (let start = 0; start < bytes.length; ) {
-    const newline = bytes.indexOf(0x0a, start);
-    const end = newline < 0 ? bytes.length : newline;
-    if (!onLine(bytes.subarray(start, end), index++)) return true;
-    start = end + 1;
-  }
-  return true;
 }
 
 function toLine(relativePath: string, info: CachedFileInfo, json: string, diagnostics: readonly Diagnostic[]): string {
@@ -322,16 +322,12 @@ function toLine(relativePath: string, info: CachedFileInfo, json: string, diagno
   return `${JSON.stringify([relativePath, size, mtimeMs, ctimeMs, hash, iac ? 1 : 0, diagnostics])}\t${json}\n`;
 }
 
-/** An entry's line: its JSON as read when it was never parsed. */
-function toEntryLine(relativePath: string, entry: Entry): string {
-  return toLine(relativePath, entry.info, entry.json?.toString('utf8') ?? JSON.stringify(entry.summary), entry.diagnostics);
-}
 
-function parseHeader(line: string | undefined): { key: string; startedAt: number } | undefined {
+function parseHeader(line: string | undefined): Header | undefined {
   try {
-    const header = JSON.parse(line ?? '') as { format?: unknown; key?: unknown; startedAt?: unknown };
-    if (header.format !== FORMAT || typeof header.key !== 'string' || typeof header.startedAt !== 'number') return undefined;
-    return { key: header.key, startedAt: header.startedAt };
+    const header = JSON.parse(line ?? '') as { format?: unknown; key?: unknown; startedAt?: unknown; id?: unknown };
+    if (header.format !== FORMAT || typeof header.key !== 'string' || typeof header.startedAt !== 'number' || typeof header.id !== 'string') return undefined;
+    return { key: header.key, startedAt: header.startedAt, id: header.id };
   } catch {
     return undefined;
   }
