@@ -133,7 +133,9 @@ export function resolveCalls(
     let unit: UnitOutput | undefined;
     if (plan && stored && !plan.isChanged(i) && plan.isValid(stored.unitDeps)) {
       unit = stored.unit;
-      if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: stored.unitDeps }, unit ? { unit } : {}, stored.sites ? { sites: stored.sites } : {});
+      // Calls and unit both reused: the stored entry itself, so the cache writes back the line it read (no stringify).
+      if (recorder && recorder.state.perFile[i].calls === stored.calls) recorder.state.perFile[i] = stored;
+      else if (recorder) Object.assign(recorder.state.perFile[i], { unitDeps: stored.unitDeps }, unit ? { unit } : {}, stored.sites ? { sites: stored.sites } : {});
     } else {
       stats.units++;
       const reuse: SiteReuse = { plan, recorder, previous: stored?.sites, made: {} };
