@@ -15,7 +15,7 @@ parentPort!.on('message', (batch: { id: number; jobs: SummarizeJob[] }) => {
     try {
       const summary = summarizeFile(job.file, job.text, options);
       if (job.notice) summary.diagnostics.unshift(job.notice);
-            return JSON.stringify(summary);
+      return JSON.stringify(summary);
     } catch {
       // The main thread summarizes this file itself, so a failure is reported exactly as without workers.
       return null;
