@@ -46,18 +46,19 @@ describe('the cache files', () => {
     expect(readFirstLine(newFile('missing'))).toBeUndefined();
   });
 
-  it('the summary index: appended batches replace earlier entries; a batch cut short, another key or format is no index', () => {
+  it('the summary index: appended batches replace earlier entries and drop deleted files; a batch cut short, another key or format is no index', () => {
     const file = newFile('index.ndjson');
     expect(writeSummaryIndex(file, 'key', { id: 'one', size: 100, lines: 2, entries: [entry('a.ts', 'h1', 10), entry('b.ts', 'h2', 20)] })).toBeUndefined();
     expect(appendSummaryIndex(file, 130, 3, [entry('a.ts', 'h3', 110)])).toBeUndefined();
+    expect(appendSummaryIndex(file, 140, 4, [entry('c.ts', 'h4', 130)], ['b.ts'])).toBeUndefined();
     const index = readSummaryIndex(file, 'key');
     expect(index && { ...index, entries: index.entries.map((item) => [item.path, item.info.hash, item.place.offset]) }).toEqual({
       id: 'one',
-      size: 130,
-      lines: 3,
+      size: 140,
+      lines: 4,
       entries: [
         ['a.ts', 'h3', 110],
-        ['b.ts', 'h2', 20],
+        ['c.ts', 'h4', 130],
       ],
     });
     expect(readSummaryIndex(file, 'another key')).toBeUndefined();

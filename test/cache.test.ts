@@ -93,6 +93,25 @@ describe('the on-disk cache', () => {
     expect(JSON.stringify(again.graph)).toBe(JSON.stringify(fresh.graph));
   });
 
+  it('a deleted file is dropped from the index, its line left in the summaries file until it is rewritten', async () => {
+    const { root, cacheDir } = setUp('orders');
+    writeFileSync(path.join(root, 'src/lib/extra.ts'), 'export const extra = 1;\n');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(path.join(root, 'src/lib/extra.ts'), old, old);
+    await analyze(root, { cacheDir });
+    const file = path.join(cacheDir, SUMMARIES);
+    const before = readFileSync(file);
+    rmSync(path.join(root, 'src/lib/extra.ts'));
+    const after = await analyze(root, { cacheDir });
+    expect(JSON.stringify(after.graph)).toBe(JSON.stringify((await analyze(root)).graph));
+    // Not rewritten: the same bytes; the index no longer names the file.
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readFileSync(path.join(cacheDir, INDEX), 'utf8').split('\n').at(-2)).toContain('"deleted":["src/lib/extra.ts"]');
+    const again = await analyze(root, { cacheDir });
+    expect(again.parsedFiles).toBe(0);
+    expect(again.summaries.has('src/lib/extra.ts')).toBe(false);
+  });
+
   it('notices a change that keeps the size and the modification time (content hash of recently written files)', async () => {
     const { root, cacheDir } = setUp('orders');
     const handler = path.join(root, 'src/handlers/place-order.ts');

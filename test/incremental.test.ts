@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,9 +82,9 @@ describe('incremental resolution on the orders app', () => {
     writeFileSync(path.join(root, 'src/lib/targets.ts'), 'export const RESERVE_TARGET = process.env.RESERVE_INVENTORY_FUNCTION!;\n');
     edit(root, 'src/handlers/place-order.ts', 'invokeFunction<Reservation>(process.env.RESERVE_INVENTORY_FUNCTION!,', 'invokeFunction<Reservation>(RESERVE_TARGET,');
     edit(root, 'src/handlers/place-order.ts', "import { json } from '../lib/http';", "import { json } from '../lib/http';\nimport { RESERVE_TARGET } from '../lib/targets';");
-    // A new file: everything is resolved.
+    // A new file no import looked for before, imported by the changed handler: the handler's units are done again.
     const before = await rerun(root, cacheDir);
-    expect(before.stats.incremental).toBe(false);
+    expect(before.stats.incremental).toBe(true);
     edit(root, 'src/lib/targets.ts', 'RESERVE_INVENTORY_FUNCTION', 'FRAUD_CHECK_FUNCTION');
     const after = await rerun(root, cacheDir);
     expect(after.graph).not.toBe(before.graph);
@@ -102,13 +102,50 @@ describe('incremental resolution on the orders app', () => {
     expect(stats.units).toBeLessThan(first.resolution!.units);
   });
 
-  it('a new file, a deleted file: everything is resolved', async () => {
-    const { root, cacheDir } = await setUp(app('orders'));
-    writeFileSync(path.join(root, 'src/lib/extra.ts'), 'export const extra = 1;\n');
-    expect((await rerun(root, cacheDir)).stats.incremental).toBe(false);
-    rmSync(path.join(root, 'src/lib/extra.ts'));
-    expect((await rerun(root, cacheDir)).stats.incremental).toBe(false);
+  it('a new file and a deleted one that no import looked for: resolved incrementally, their own units done', async () => {
+    const { root, cacheDir, first } = await setUp(app('orders'), {
+      // Dead code calling the shared wrapper: deleting it changes the wrapper's caller list.
+      'src/lib/dead-caller.ts': "import { invokeFunctionAsync } from './invoke';\nexport const poke = () => invokeFunctionAsync('orders-dev-fraudCheck', {});\n",
+    });
+    writeFileSync(path.join(root, 'src/lib/extra.ts'), "import { invokeFunctionAsync } from './invoke';\nexport const extra = () => invokeFunctionAsync('orders-dev-updateLoyalty', {});\n");
+    const added = await rerun(root, cacheDir);
+    expect(added.stats).toMatchObject({ incremental: true, fileCalls: 1 });
+    // Its own unit and the wrapper's (a new caller); not every file's.
+    expect(added.stats.units).toBeGreaterThanOrEqual(2);
+    expect(added.stats.units).toBeLessThan(first.resolution!.units);
+    rmSync(path.join(root, 'src/lib/dead-caller.ts'));
+    const deleted = await rerun(root, cacheDir);
+    expect(deleted.stats).toMatchObject({ incremental: true, fileCalls: 0 });
+    expect(deleted.stats.units).toBeGreaterThanOrEqual(1);
+    expect(deleted.graph).not.toBe(added.graph);
     expect((await rerun(root, cacheDir)).stats).toMatchObject({ incremental: true, units: 0, reaches: 0, fileCalls: 0 });
+  });
+
+  it('a new or deleted file an import could now lead to: everything is resolved', async () => {
+    const handler = readFileSync(path.join(app('orders'), 'src/handlers/fraud-check.ts'), 'utf8');
+    const { root, cacheDir, first } = await setUp(app('orders'), {
+      // Imports of files that are not there yet (external packages until they are), reached by a handler.
+      'src/lib/uses-missing.ts': "import { ping } from './missing';\nimport { pong } from './later.js';\nexport const check = async () => (await ping()) + pong();\n",
+      'src/handlers/fraud-check.ts': handler
+        .replace("import { logger } from '../lib/logger';", "import { logger } from '../lib/logger';\nimport { check } from '../lib/uses-missing';")
+        .replace(/(export const handler = async \([^)]*\)[^{]*\{)/, '$1\n  await check();'),
+    });
+    // Now the import leads to a wrapper call: a new edge from the handler, which only a full resolution finds.
+    writeFileSync(path.join(root, 'src/lib/missing.ts'), "import { invokeFunctionAsync } from './invoke';\nexport const ping = () => invokeFunctionAsync('orders-dev-updateLoyalty', {});\n");
+    const found = await rerun(root, cacheDir);
+    expect(found.stats.incremental).toBe(false);
+    expect(found.graph).not.toBe(JSON.stringify(first.graph));
+    rmSync(path.join(root, 'src/lib/missing.ts'));
+    expect((await rerun(root, cacheDir)).stats.incremental).toBe(false);
+    // A file no import names; then an index file for a folder an import names; the TypeScript source of a `.js` import.
+    writeFileSync(path.join(root, 'src/lib/missing-notes.ts'), 'export const unused = 1;\n');
+    expect((await rerun(root, cacheDir)).stats.incremental).toBe(true);
+    const folder = path.join(root, 'src/lib/missing');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'index.ts'), 'export const ping = () => 2;\n');
+    expect((await rerun(root, cacheDir)).stats.incremental).toBe(false);
+    writeFileSync(path.join(root, 'src/lib/later.ts'), 'export const pong = () => 3;\n');
+    expect((await rerun(root, cacheDir)).stats.incremental).toBe(false);
   });
 
   it('a change to the IaC: everything is resolved', async () => {

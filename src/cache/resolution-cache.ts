@@ -8,7 +8,8 @@ const FILE_NAME = 'resolution.ndjson';
 
 /**
  * The resolve stage's units of work, kept between runs (see resolve/incremental.ts): a header line (format, key,
- * the context hash, the files and their content hashes, how many reachabilities), a line per deployed function's
+ * the context hash, the files and their content hashes, how many reachabilities), the targets the module resolver
+ * looked for (to tell whether a new or deleted file changes an import), a line per deployed function's
  * reachability, then one line per file. Written to a temporary file renamed into place; anything damaged or of
  * another key is a miss (the run resolves everything), never an error.
  *
@@ -31,13 +32,16 @@ export class ResolutionCache {
       if (header.format !== FORMAT || header.key !== this.key || typeof header.context !== 'string') return undefined;
       const { files, hashes, reaches: reachCount } = header;
       if (!isStrings(files) || !isStrings(hashes) || hashes.length !== files.length || typeof reachCount !== 'number') return undefined;
-      // The header, the reachabilities, one line per file, then the empty rest after the last newline: a file cut short is a miss.
-      if (lines.length !== 1 + reachCount + files.length + 1 || lines[lines.length - 1] !== '') return undefined;
-      const reaches = lines.slice(1, 1 + reachCount).map((line) => this.parse<ResolutionState['reaches'][number]>(line));
+      // The header, the targets looked for, the reachabilities, one line per file, then the empty rest after the
+      // last newline: a file cut short is a miss.
+      if (lines.length !== 2 + reachCount + files.length + 1 || lines[lines.length - 1] !== '') return undefined;
+      const probed = this.parse<unknown[]>(lines[1]);
+      if (!isStrings(probed)) return undefined;
+      const reaches = lines.slice(2, 2 + reachCount).map((line) => this.parse<ResolutionState['reaches'][number]>(line));
       if (!reaches.every((reach) => reach && typeof reach === 'object' && Array.isArray(reach.fns) && Array.isArray(reach.modules) && reach.deps)) return undefined;
-      const perFile = lines.slice(1 + reachCount, -1).map((line) => this.parse<ResolutionState['perFile'][number]>(line));
+      const perFile = lines.slice(2 + reachCount, -1).map((line) => this.parse<ResolutionState['perFile'][number]>(line));
       if (!perFile.every((entry) => entry && typeof entry === 'object' && entry.calls && entry.callsDeps && entry.unitDeps)) return undefined;
-      return { context: header.context, files, hashes, reaches, perFile };
+      return { context: header.context, files, hashes, reaches, perFile, probed };
     } catch {
       return undefined;
     }
@@ -47,13 +51,13 @@ export class ResolutionCache {
   save(state: ResolutionState): string | undefined {
     const target = path.join(this.dir, FILE_NAME);
     const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-    const { context, files, hashes, reaches, perFile } = state;
+    const { context, files, hashes, reaches, perFile, probed } = state;
     let untrack: (() => void) | undefined;
     try {
       mkdirSync(this.dir, { recursive: true });
       untrack = trackTemporaryFile(temporary);
       const header = JSON.stringify({ format: FORMAT, key: this.key, context, files, hashes, reaches: reaches.length });
-      const lines = [header, ...reaches.map((reach) => this.toLine(reach)), ...perFile.map((entry) => this.toLine(entry))];
+      const lines = [header, this.toLine(probed), ...reaches.map((reach) => this.toLine(reach)), ...perFile.map((entry) => this.toLine(entry))];
       writeFileSync(temporary, `${lines.join('\n')}\n`);
       renameSync(temporary, target);
       return undefined;

@@ -240,7 +240,7 @@ export class SummaryCache {
 
   /**
    * Writes the cache when anything changed. A few changed files are appended to the summaries file with one write
-   * (a line cut short by a crash is damaged, hence ignored); otherwise, or once replaced lines pile up, the entries
+   * (a line cut short by a crash is damaged, hence ignored), and a few deleted ones dropped from the index; otherwise, or once replaced lines pile up, the entries
    * used by this run (deleted files drop out) go to a temporary file renamed over the old one, so a reader never sees
    * half a cache. The index is written last (temporary file, rename): an index that does not match the summaries
    * file is not used. Returns a reason when the cache could not be written; the analysis is complete anyway.
@@ -248,13 +248,19 @@ export class SummaryCache {
   save(): string | undefined {
     // A first run: every entry is in the new file already.
     if (this.writer) return this.finishWriting(this.writer);
-    const dropped = [...this.entries.keys()].filter((key) => !this.used.has(key)).length;
-    if (!this.changed && dropped === 0) return this.indexStale ? this.saveIndex() : undefined;
+    const dropped = [...this.entries.keys()].filter((key) => !this.used.has(key));
+    if (!this.changed && dropped.length === 0) return this.indexStale ? this.saveIndex() : undefined;
     const total = this.entries.size;
-    if (this.data && dropped === 0 && this.fresh.size <= total / 10 && this.stale + this.fresh.size <= total / 4) {
+    const changes = this.fresh.size + dropped.length;
+    if (this.data && changes <= total / 10 && this.stale + changes <= total / 4) {
       const appended = this.append();
-      // The index is appended to as well, unless it must be written whole (it was missing or out of date).
-      if (appended) return this.indexStale ? this.saveIndex() : appendSummaryIndex(this.indexFile, this.data.size, this.entries.size + this.stale, appended);
+      if (appended) {
+        // Files gone leave their lines behind, unread: dropped from the index, rewritten away with the stale ones.
+        for (const file of dropped) this.entries.delete(file);
+        this.stale += dropped.length;
+        // The index is appended to as well, unless it must be written whole (it was missing or out of date).
+        return this.indexStale ? this.saveIndex() : appendSummaryIndex(this.indexFile, this.data.size, this.entries.size + this.stale, appended, dropped);
+      }
     }
     const writer = new LineWriter(this.file, this.header());
     const places = new Map<string, LinePlace | undefined>();

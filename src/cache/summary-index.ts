@@ -26,7 +26,7 @@ export interface SummaryIndex {
 /**
  * The index of `summaries.ndjson` (see SummaryCache), kept in `summaries.index.ndjson`: a header line (format, key,
  * the id of the summaries file), then batches, one a line: the summaries file's size and line count after the
- * batch, and the entries it adds or replaces. A run that appends a few summaries appends one batch; a run that
+ * batch, the entries it adds or replaces, and the files it drops (deleted since). A run that appends a few summaries appends one batch; a run that
  * rewrites the summaries file rewrites the index with one batch of all entries. A line cut short, a missing file, or
  * another key: no index (the summaries file is then read whole).
  */
@@ -40,8 +40,10 @@ export function readSummaryIndex(file: string, key: string): SummaryIndex | unde
     let size = 0;
     let count = 0;
     for (const line of lines.slice(1, -1)) {
-      const batch = JSON.parse(line) as { size?: unknown; lines?: unknown; entries?: unknown };
+      const batch = JSON.parse(line) as { size?: unknown; lines?: unknown; entries?: unknown; deleted?: unknown };
       if (typeof batch.size !== 'number' || typeof batch.lines !== 'number' || !Array.isArray(batch.entries)) return undefined;
+      if (batch.deleted !== undefined && !Array.isArray(batch.deleted)) return undefined;
+      for (const file of (batch.deleted ?? []) as unknown[]) byPath.delete(String(file));
       for (const item of batch.entries as unknown[]) {
         const entry = toIndexEntry(item);
         if (!entry) return undefined;
@@ -63,19 +65,19 @@ export function writeSummaryIndex(file: string, key: string, index: SummaryIndex
   return writer.finish();
 }
 
-/** Appends a batch of entries added or replaced since; returns a reason when it could not. */
-export function appendSummaryIndex(file: string, size: number, lines: number, entries: readonly IndexEntry[]): string | undefined {
+/** Appends a batch of entries added or replaced since, and of files gone; returns a reason when it could not. */
+export function appendSummaryIndex(file: string, size: number, lines: number, entries: readonly IndexEntry[], deleted: readonly string[] = []): string | undefined {
   try {
-    appendFileSync(file, toBatchLine(size, lines, entries));
+    appendFileSync(file, toBatchLine(size, lines, entries, deleted));
     return undefined;
   } catch (error) {
     return (error as Error).message;
   }
 }
 
-function toBatchLine(size: number, lines: number, entries: readonly IndexEntry[]): string {
+function toBatchLine(size: number, lines: number, entries: readonly IndexEntry[], deleted: readonly string[] = []): string {
   const items = entries.map(({ path, info, diagnostics, place }) => [path, info.size, info.mtimeMs, info.ctimeMs, info.hash, info.iac ? 1 : 0, diagnostics, place.offset, place.length]);
-  return `${JSON.stringify({ size, lines, entries: items })}\n`;
+  return `${JSON.stringify({ size, lines, entries: items, ...(deleted.length > 0 ? { deleted } : {}) })}\n`;
 }
 
 function toIndexEntry(item: unknown): IndexEntry | undefined {

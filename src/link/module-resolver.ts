@@ -28,6 +28,11 @@ const BUILD_DIRS = /^(dist|lib|build|out|cjs|esm)\//;
  */
 export class ModuleResolver {
   private readonly cache = new Map<string, string | null>();
+  /**
+   * Every target looked for in the set of files (found or not), so that a later run can tell whether a new or
+   * deleted file could change where an import leads (see `getTargetsFinding` and resolve/incremental.ts).
+   */
+  readonly probed = new Set<string>();
 
   constructor(
     private readonly files: ReadonlySet<string>,
@@ -102,6 +107,7 @@ export class ModuleResolver {
   /** `a/b` → `a/b.ts`, `a/b/index.ts`, ...; `a/b.js` → `a/b.ts` when only the TypeScript source exists. */
   private findFile(target: string): string | undefined {
     const clean = target.replace(/^\.\//, '');
+    this.probed.add(clean);
     if (this.files.has(clean)) return clean;
     const ext = path.extname(clean);
     if (ext) {
@@ -114,6 +120,24 @@ export class ModuleResolver {
     for (const extension of EXTENSIONS) if (this.files.has(`${clean}/index${extension}`)) return `${clean}/index${extension}`;
     return undefined;
   }
+}
+
+/**
+ * The targets `findFile` could find `file` for: the file itself, its path without the extension, the `.js` name of a
+ * TypeScript file, its folder for an index file. A new or deleted file changes no import unless one of these was
+ * looked for.
+ */
+export function getTargetsFinding(file: string): string[] {
+  const out = [file];
+  const ext = path.extname(file);
+  if (!EXTENSIONS.includes(ext)) return out;
+  const stem = file.slice(0, -ext.length);
+  out.push(stem);
+  if (ext === '.ts' || ext === '.tsx') out.push(`${stem}.js`, `${stem}.jsx`);
+  if (ext === '.mts') out.push(`${stem}.mjs`);
+  if (ext === '.cts') out.push(`${stem}.cjs`);
+  if (path.basename(stem) === 'index') out.push(path.dirname(stem));
+  return out;
 }
 
 /** Read a package.json's entry points, in the order a bundler would consult them for source. */

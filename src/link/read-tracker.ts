@@ -29,7 +29,11 @@ export interface Memo<V> {
 export class ReadTracker implements SummaryLookup {
   private current?: Deps;
 
-  constructor(private readonly summaries: SummaryLookup) {}
+  constructor(
+    private readonly summaries: SummaryLookup,
+    /** Files asked about by `has`, found or not: whether a file exists is a dependency on the set of files. */
+    private readonly probed?: Set<string>,
+  ) {}
 
   get(file: string): FileSummary | undefined {
     this.current?.files.add(file);
@@ -37,6 +41,7 @@ export class ReadTracker implements SummaryLookup {
   }
 
   has(file: string): boolean {
+    this.probed?.add(file);
     return this.summaries.has(file);
   }
 

@@ -1,6 +1,7 @@
 import type { CompensationFacts } from '../link/annotate/compensation.js';
 import type { FileCalls } from '../link/callers.js';
 import type { Deps } from '../link/read-tracker.js';
+import { getTargetsFinding } from '../link/module-resolver.js';
 import type { Diagnostic } from '../types/diagnostics.js';
 import type { GraphEdge, GraphNode, UnreachedCall, UnresolvedTarget } from '../types/graph.js';
 
@@ -15,8 +16,9 @@ import type { GraphEdge, GraphNode, UnreachedCall, UnresolvedTarget } from '../t
  * A unit is done again when it read a changed file, or asked for an index entry whose value changed: a caller list
  * (`c:`) or a passed-as list (`p:`) a changed `FileCalls` touches, the owners (`o:`) of a function or module whose
  * set of reaching functions changed. Every other unit's output is used as stored, in the same order, so the result
- * is the one a full resolution gives. Anything else (another set of files, another inventory, workspaces or path
- * aliases) resolves everything.
+ * is the one a full resolution gives. A new or deleted file is a changed file too, unless an import could now lead
+ * elsewhere: when it is a candidate for a target the module resolver looked for (`getTargetsFinding`), everything
+ * is resolved again. Another inventory, workspaces or path aliases resolve everything.
  */
 
 /** What some calls gave: plain data, the edges' annotations without compensation (linked at the end). */
@@ -75,6 +77,8 @@ export interface ResolutionState {
   reaches: StoredReach[];
   /** One per file, in `files` order. */
   perFile: StoredFile[];
+  /** Every target the module resolver looked for (ModuleResolver.probed), and every file asked about. */
+  probed: string[];
 }
 
 /** How many units a run did again (the others were reused). */
@@ -111,18 +115,55 @@ export class ReusePlan {
 
   static make(files: readonly string[], input: IncrementalInput): ReusePlan | undefined {
     const previous = input.previous;
-    if (!previous || previous.context !== input.context || previous.files.length !== files.length) return undefined;
-    if (!files.every((file, i) => previous.files[i] === file)) return undefined;
-    if (previous.perFile.length !== files.length) return undefined;
-    return new ReusePlan(
-      previous,
-      files.map((_, i) => previous.hashes[i] !== input.hashes[i]),
-    );
+    if (!previous || previous.context !== input.context || previous.perFile.length !== previous.files.length) return undefined;
+    const same = previous.files.length === files.length && files.every((file, i) => previous.files[i] === file);
+    if (same) return new ReusePlan(previous, files.map((_, i) => previous.hashes[i] !== input.hashes[i]));
+    return ReusePlan.makeForOtherFiles(files, input, previous);
+  }
+
+  /**
+   * Files were added or deleted. Usable when neither could change where an import leads: the earlier state is
+   * renumbered to this run's files, a new file counts as changed (its units are done), and a deleted one as a
+   * changed file with no calls (the units that read it are done again, the caller lists it was in change).
+   */
+  private static makeForOtherFiles(files: readonly string[], input: IncrementalInput, previous: ResolutionState): ReusePlan | undefined {
+    const now = new Map(files.map((file, i) => [file, i]));
+    const before = new Map(previous.files.map((file, i) => [file, i]));
+    const added = files.filter((file) => !before.has(file));
+    const deleted = previous.files.filter((file) => !now.has(file));
+    const probed = new Set(previous.probed);
+    if ([...added, ...deleted].some((file) => getTargetsFinding(file).some((target) => probed.has(target)))) return undefined;
+    // An earlier file's index now, or -1 when it was deleted (a unit that read it is done again).
+    const renumber = (deps: StoredDeps): StoredDeps => ({ ...deps, files: deps.files.map((i) => now.get(previous.files[i]) ?? -1) });
+    const empty: StoredFile = { calls: { callers: [], passed: [] }, callsDeps: { files: [] }, unitDeps: { files: [] } };
+    const perFile = files.map((file): StoredFile => {
+      const i = before.get(file);
+      if (i === undefined) return empty;
+      const stored = previous.perFile[i];
+      const sites = stored.sites && Object.fromEntries(Object.entries(stored.sites).map(([key, site]) => [key, { ...site, deps: renumber(site.deps) }]));
+      return { ...stored, callsDeps: renumber(stored.callsDeps), unitDeps: renumber(stored.unitDeps), ...(sites ? { sites } : {}) };
+    });
+    const renumbered: ResolutionState = {
+      context: previous.context,
+      files: [...files],
+      hashes: files.map((file) => previous.hashes[before.get(file) ?? -1] ?? ''),
+      reaches: previous.reaches.map((reach) => ({ ...reach, deps: renumber(reach.deps) })),
+      perFile,
+      probed: previous.probed,
+    };
+    const plan = new ReusePlan(renumbered, files.map((file, i) => !before.has(file) || renumbered.hashes[i] !== input.hashes[i]));
+    // The caller and passed-as lists a deleted file's calls were in change.
+    for (const file of deleted) {
+      const { calls } = previous.perFile[before.get(file)!];
+      for (const [key] of calls.callers) plan.changedKeys.add(`c:${key}`);
+      for (const [key] of calls.passed) plan.changedKeys.add(`p:${key}`);
+    }
+    return plan;
   }
 
   /** Stored dependencies as the tracker notes them. */
   toDeps(deps: StoredDeps): Deps {
-    return { files: new Set(deps.files.map((i) => this.previous.files[i])), keys: new Set(deps.keys ?? []) };
+    return { files: new Set(deps.files.flatMap((i) => (i < 0 ? [] : [this.previous.files[i]]))), keys: new Set(deps.keys ?? []) };
   }
 
   isChanged(index: number): boolean {
@@ -131,7 +172,7 @@ export class ReusePlan {
 
   /** Whether a unit with these dependencies gives what it gave before. */
   isValid(deps: StoredDeps): boolean {
-    return !deps.files.some((i) => this.changed[i]) && !(deps.keys ?? []).some((key) => this.changedKeys.has(key));
+    return !deps.files.some((i) => i < 0 || this.changed[i]) && !(deps.keys ?? []).some((key) => this.changedKeys.has(key));
   }
 
   /** Notes the owners keys whose list changes: the symmetric difference of a function's old and new reach. */
@@ -160,7 +201,7 @@ export class StateRecorder {
 
   constructor(files: readonly string[], input: IncrementalInput) {
     this.indexOf = new Map(files.map((file, i) => [file, i]));
-    this.state = { context: input.context, files: [...files], hashes: [...input.hashes], reaches: [], perFile: [] };
+    this.state = { context: input.context, files: [...files], hashes: [...input.hashes], reaches: [], perFile: [], probed: [] };
   }
 
   toStored(deps: Deps): StoredDeps {

@@ -84,7 +84,7 @@ export function resolveCalls(
   httpClients: readonly HttpClientDetector[] = [],
   incremental?: IncrementalInput,
 ): ResolvedCalls {
-  const tracker = new ReadTracker(summaries);
+  const tracker = new ReadTracker(summaries, resolver.probed);
   const evaluator = new Evaluator(tracker, resolver);
   const sdkDetector = new SdkCallDetector(detectors, evaluator);
   const detector = new CallDetector(sdkDetector, new HttpCallDetector(httpClients, evaluator));
@@ -156,7 +156,14 @@ export function resolveCalls(
   });
   // Compensation compares the edges of one function with each other: linked from every edge's facts, each run.
   addCompensations(out.edges, facts);
-  if (recorder) Object.assign(out, { state: recorder.state, stats });
+  if (recorder) {
+    // What the reused units looked for is still looked for: the earlier run's targets stay (the same list, so that
+    // the cache writes back the line it read, when this run looked for nothing new).
+    const before = plan ? new Set(plan.previous.probed) : new Set<string>();
+    const added = [...resolver.probed].filter((target) => !before.has(target));
+    recorder.state.probed = plan && added.length === 0 ? plan.previous.probed : [...before, ...added];
+    Object.assign(out, { state: recorder.state, stats });
+  }
   return out;
 }
 
