@@ -43,7 +43,7 @@ export function readSummaryIndex(file: string, key: string): SummaryIndex | unde
       const batch = JSON.parse(line) as { size?: unknown; lines?: unknown; entries?: unknown; deleted?: unknown };
       if (typeof batch.size !== 'number' || typeof batch.lines !== 'number' || !Array.isArray(batch.entries)) return undefined;
       if (batch.deleted !== undefined && !Array.isArray(batch.deleted)) return undefined;
-      for (const file of (batch.deleted ?? []) as unknown[]) byPath.delete(String(file));
+      for (const gone of (batch.deleted ?? []) as unknown[]) byPath.delete(String(gone));
       for (const item of batch.entries as unknown[]) {
         const entry = toIndexEntry(item);
         if (!entry) return undefined;
