@@ -135,10 +135,10 @@ export class ReusePlan {
     if ([...added, ...deleted].some((file) => getTargetsFinding(file).some((target) => probed.has(target)))) return undefined;
     // An earlier file's index now, or -1 when it was deleted (a unit that read it is done again).
     const renumber = (deps: StoredDeps): StoredDeps => ({ ...deps, files: deps.files.map((i) => now.get(previous.files[i]) ?? -1) });
-    const empty: StoredFile = { calls: { callers: [], passed: [] }, callsDeps: { files: [] }, unitDeps: { files: [] } };
     const perFile = files.map((file): StoredFile => {
       const i = before.get(file);
-      if (i === undefined) return empty;
+      // A new file: no calls before (it is changed, so its units are done).
+      if (i === undefined) return { calls: { callers: [], passed: [] }, callsDeps: { files: [] }, unitDeps: { files: [] } };
       const stored = previous.perFile[i];
       const sites = stored.sites && Object.fromEntries(Object.entries(stored.sites).map(([key, site]) => [key, { ...site, deps: renumber(site.deps) }]));
       return { ...stored, callsDeps: renumber(stored.callsDeps), unitDeps: renumber(stored.unitDeps), ...(sites ? { sites } : {}) };
