@@ -1,4 +1,13 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+
+let yamlModule: typeof YamlModule | undefined;
+/**
+ * The `yaml` package, required on first use: loading it takes 40 ms, and a re-run whose IaC result comes from the
+ * cache never parses YAML.
+ */
+const yaml = (): typeof YamlModule => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule);
 import type { AnalysisLimits } from '../types/analyzers.js';
 import type { Diagnostic } from '../types/diagnostics.js';
 import { SourceMap } from './source-map.js';
@@ -57,10 +66,10 @@ export function parseYaml(text: string, options: ParseYamlOptions): ParsedYaml {
     // Checked before parsing: very deep flow nesting exhausts the parser itself.
     return failed(tooDeep(options, depth.line));
   }
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   let document;
   try {
-    document = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: true });
+    document = yaml().parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: true });
   } catch (error) {
     return failed({ code: errorCode, severity: 'error', message: `Cannot parse: ${getMessage(error)}`, file: options.file });
   }
@@ -137,12 +146,12 @@ class NodeConverter {
   toValue(node: unknown, depth: number): unknown {
     if (node === null || node === undefined) return null;
     if (depth > this.options.limits.maxDepth) throw new LimitError(tooDeep(this.options, this.getLine(node)));
-    if (isAlias(node)) return this.expandAlias(node.source, node as Node);
+    if (yaml().isAlias(node)) return this.expandAlias(node.source, node as Node);
     const before = this.expansions;
     let value: unknown;
-    if (isScalar(node)) value = node.value;
-    else if (isMap(node)) value = this.toObject(node.items, node as Node, depth);
-    else if (isSeq(node)) value = this.toArray(node.items, node as Node, depth);
+    if (yaml().isScalar(node)) value = node.value;
+    else if (yaml().isMap(node)) value = this.toObject(node.items, node as Node, depth);
+    else if (yaml().isSeq(node)) value = this.toArray(node.items, node as Node, depth);
     else value = null;
     const yamlNode = node as Node & { tag?: string; anchor?: string };
     if (yamlNode.tag) value = this.applyTag(yamlNode.tag, value, yamlNode);
@@ -178,10 +187,10 @@ class NodeConverter {
     const explicit = new Set<string>();
     const merges: unknown[] = [];
     for (const pair of items) {
-      if (!isPair(pair)) continue;
+      if (!yaml().isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
       const key = this.toKey(keyNode, depth);
-      if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
+      if (key === '<<' && yaml().isScalar(keyNode) && keyNode.type === 'PLAIN') {
         // YAML 1.1 merge key, common in serverless.yml (`<<: *defaults`): explicit keys win, whatever their order.
         merges.push(this.toValue(pair.value, depth + 1));
         continue;
@@ -220,7 +229,7 @@ class NodeConverter {
 
   private toKey(keyNode: Node | null, depth: number): string {
     if (keyNode === null) return '';
-    if (isScalar(keyNode)) return String(keyNode.value);
+    if (yaml().isScalar(keyNode)) return String(keyNode.value);
     // Complex keys (`? [a, b]`) do not occur in templates; keep something stable rather than fail.
     return JSON.stringify(this.toValue(keyNode, depth + 1));
   }
