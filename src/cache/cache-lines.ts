@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { trackTemporaryFile } from '../write-output.js';
 
@@ -162,6 +162,26 @@ export class LineWriter {
       // Nothing more to clean up.
     }
     this.untrack?.();
+  }
+}
+
+/**
+ * Writes a whole cache file at once: to a temporary file renamed over the old one, so a reader never sees half of
+ * it, and an interrupt removes the temporary file. Returns a reason when it could not be written.
+ */
+export function writeCacheFile(file: string, text: string): string | undefined {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const untrack = trackTemporaryFile(temporary);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+    return undefined;
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    return (error as Error).message;
+  } finally {
+    untrack();
   }
 }
 

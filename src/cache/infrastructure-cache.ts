@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InfrastructureResult } from '../read-infrastructure.js';
 import type { DiagnosingRootReader } from '../root-reader.js';
 import type { RootReader } from '../types/analyzers.js';
+import { writeCacheFile } from './cache-lines.js';
 import { hashText } from './summary-cache.js';
 
 const FORMAT = 'lambda2sfn-infrastructure';
@@ -58,17 +59,7 @@ export class InfrastructureCache {
       exists: Object.fromEntries(inputs.exists),
       result,
     };
-    const target = path.join(this.dir, FILE_NAME);
-    const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(temporary, JSON.stringify(stored));
-      renameSync(temporary, target);
-      return undefined;
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      return (error as Error).message;
-    }
+    return writeCacheFile(path.join(this.dir, FILE_NAME), JSON.stringify(stored));
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResolutionState } from '../resolve/incremental.js';
-import { trackTemporaryFile } from '../write-output.js';
+import { writeCacheFile } from './cache-lines.js';
 
 const FORMAT = 'lambda2sfn-resolution';
 const FILE_NAME = 'resolution.ndjson';
@@ -49,24 +49,10 @@ export class ResolutionCache {
 
   /** Writes the state atomically; returns a reason when it could not. */
   save(state: ResolutionState): string | undefined {
-    const target = path.join(this.dir, FILE_NAME);
-    const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
     const { context, files, hashes, reaches, perFile, probed } = state;
-    let untrack: (() => void) | undefined;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      untrack = trackTemporaryFile(temporary);
-      const header = JSON.stringify({ format: FORMAT, key: this.key, context, files, hashes, reaches: reaches.length });
-      const lines = [header, this.toLine(probed), ...reaches.map((reach) => this.toLine(reach)), ...perFile.map((entry) => this.toLine(entry))];
-      writeFileSync(temporary, `${lines.join('\n')}\n`);
-      renameSync(temporary, target);
-      return undefined;
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      return (error as Error).message;
-    } finally {
-      untrack?.();
-    }
+    const header = JSON.stringify({ format: FORMAT, key: this.key, context, files, hashes, reaches: reaches.length });
+    const lines = [header, this.toLine(probed), ...reaches.map((reach) => this.toLine(reach)), ...perFile.map((entry) => this.toLine(entry))];
+    return writeCacheFile(path.join(this.dir, FILE_NAME), `${lines.join('\n')}\n`);
   }
 
   private parse<T extends object>(line: string): T {

@@ -80,6 +80,8 @@ export class SummaryCache {
   private stale = 0;
   /** A run without a usable cache writes the new file as it goes (see `set`). */
   private writer?: LineWriter;
+  /** The id of the summaries file this run writes, if it writes one. */
+  private readonly newId = randomUUID();
 
   private constructor(
     private readonly dir: string,
@@ -220,14 +222,10 @@ export class SummaryCache {
     return summary;
   }
 
-  /** The first line of a cache file this run writes, with a new id. */
+  /** The first line of the summaries file this run writes (a run writes one at most: its first, or a rewrite). */
   private header(): string {
-    this.nextId = randomUUID();
-    return `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt, id: this.nextId })}\n`;
+    return `${JSON.stringify({ format: FORMAT, key: this.key, startedAt: this.startedAt, id: this.newId })}\n`;
   }
-
-  /** The id of the summaries file this run writes. */
-  private nextId = '';
 
   private keep(relativePath: string, info: CachedFileInfo, summary: FileSummary): Entry {
     this.used.add(relativePath);
@@ -240,9 +238,9 @@ export class SummaryCache {
 
   /**
    * Writes the cache when anything changed. A few changed files are appended to the summaries file with one write
-   * (a line cut short by a crash is damaged, hence ignored), and a few deleted ones dropped from the index; otherwise, or once replaced lines pile up, the entries
-   * used by this run (deleted files drop out) go to a temporary file renamed over the old one, so a reader never sees
-   * half a cache. The index is written last (temporary file, rename): an index that does not match the summaries
+   * (a line cut short by a crash is damaged, hence ignored), and a few deleted ones dropped from the index;
+   * otherwise, or once replaced lines pile up, the entries used by this run (deleted files drop out) go to a
+   * temporary file renamed over the old one, so a reader never sees half a cache. The index is written last (temporary file, rename): an index that does not match the summaries
    * file is not used. Returns a reason when the cache could not be written; the analysis is complete anyway.
    */
   save(): string | undefined {
@@ -266,9 +264,9 @@ export class SummaryCache {
     const places = new Map<string, LinePlace | undefined>();
     for (const [relativePath, entry] of this.entries) {
       if (!this.used.has(relativePath)) continue;
-      const json = entry.summary ? JSON.stringify(entry.summary) : this.readJson(relativePath, entry)?.toString('utf8');
+      const line = this.toEntryLine(relativePath, entry);
       // A line that cannot be read back any more is left out: the file is parsed again next time.
-      if (json !== undefined) places.set(relativePath, writer.write(toLine(relativePath, entry.info, json, entry.diagnostics)));
+      if (line !== undefined) places.set(relativePath, writer.write(line));
     }
     return this.finishWriting(writer, places);
   }
@@ -284,7 +282,7 @@ export class SummaryCache {
       if (places) entry.place = places.get(relativePath);
       if (!entry.place) this.entries.delete(relativePath);
     }
-    this.data = { header: { key: this.key, startedAt: this.startedAt, id: this.nextId }, size: writer.bytesWritten, reader: new LineReader(this.file) };
+    this.data = { header: { key: this.key, startedAt: this.startedAt, id: this.newId }, size: writer.bytesWritten, reader: new LineReader(this.file) };
     this.stale = 0;
     return this.saveIndex();
   }
@@ -293,8 +291,8 @@ export class SummaryCache {
   private append(): IndexEntry[] | undefined {
     const fresh = [...this.fresh].flatMap((relativePath) => {
       const entry = this.entries.get(relativePath);
-      const json = entry && (entry.summary ? JSON.stringify(entry.summary) : this.readJson(relativePath, entry)?.toString('utf8'));
-      return entry && json !== undefined ? [{ relativePath, entry, line: toLine(relativePath, entry.info, json, entry.diagnostics) }] : [];
+      const line = entry && this.toEntryLine(relativePath, entry);
+      return entry && line !== undefined ? [{ relativePath, entry, line }] : [];
     });
     const appended = appendLines(this.file, fresh.map(({ line }) => line));
     if (typeof appended === 'string') return undefined;
@@ -302,7 +300,7 @@ export class SummaryCache {
     this.data = { ...this.data!, size: appended.size };
     return fresh.map(({ relativePath, entry }, i) => {
       entry.place = appended.places[i];
-      return { path: relativePath, info: entry.info, diagnostics: entry.diagnostics, place: entry.place };
+      return toIndexEntry(relativePath, entry, entry.place);
     });
   }
 
@@ -311,7 +309,7 @@ export class SummaryCache {
     if (!this.data) return undefined;
     const entries: IndexEntry[] = [];
     for (const [relativePath, entry] of this.entries) {
-      if (entry.place) entries.push({ path: relativePath, info: entry.info, diagnostics: entry.diagnostics, place: entry.place });
+      if (entry.place) entries.push(toIndexEntry(relativePath, entry, entry.place));
     }
     const failed = writeSummaryIndex(this.indexFile, this.key, { id: this.data.header.id, size: this.data.size, lines: entries.length + this.stale, entries });
     if (failed === undefined) this.indexStale = false;
@@ -321,6 +319,16 @@ export class SummaryCache {
   private get indexFile(): string {
     return path.join(this.dir, INDEX_NAME);
   }
+
+  /** An entry's line for the summaries file: its summary as made, or its JSON as stored (undefined: unreadable now). */
+  private toEntryLine(relativePath: string, entry: Entry): string | undefined {
+    const json = entry.summary ? JSON.stringify(entry.summary) : this.readJson(relativePath, entry)?.toString('utf8');
+    return json === undefined ? undefined : toLine(relativePath, entry.info, json, entry.diagnostics);
+  }
+}
+
+function toIndexEntry(relativePath: string, entry: Entry, place: LinePlace): IndexEntry {
+  return { path: relativePath, info: entry.info, diagnostics: entry.diagnostics, place };
 }
 
 function toLine(relativePath: string, info: CachedFileInfo, json: string, diagnostics: readonly Diagnostic[]): string {

@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../types/diagnostics.js';
-import { LineWriter, type LinePlace } from './cache-lines.js';
+import { writeCacheFile, type LinePlace } from './cache-lines.js';
 import type { CachedFileInfo } from './summary-cache.js';
 
 const FORMAT = 'lambda2sfn-summary-index';
@@ -60,9 +60,7 @@ export function readSummaryIndex(file: string, key: string): SummaryIndex | unde
 
 /** Writes a whole index (temporary file, rename); returns a reason when it could not. */
 export function writeSummaryIndex(file: string, key: string, index: SummaryIndex): string | undefined {
-  const writer = new LineWriter(file, `${JSON.stringify({ format: FORMAT, key, id: index.id })}\n`);
-  writer.write(toBatchLine(index.size, index.lines, index.entries));
-  return writer.finish();
+  return writeCacheFile(file, `${JSON.stringify({ format: FORMAT, key, id: index.id })}\n${toBatchLine(index.size, index.lines, index.entries)}`);
 }
 
 /** Appends a batch of entries added or replaced since, and of files gone; returns a reason when it could not. */

@@ -109,6 +109,8 @@ export class ReusePlan {
   private constructor(
     readonly previous: ResolutionState,
     changed: boolean[],
+    /** The earlier state's targets the module resolver looked for, as a set. */
+    readonly probed: ReadonlySet<string> = new Set(previous.probed),
   ) {
     this.changed = changed;
   }
@@ -151,7 +153,7 @@ export class ReusePlan {
       perFile,
       probed: previous.probed,
     };
-    const plan = new ReusePlan(renumbered, files.map((file, i) => !before.has(file) || renumbered.hashes[i] !== input.hashes[i]));
+    const plan = new ReusePlan(renumbered, files.map((file, i) => !before.has(file) || renumbered.hashes[i] !== input.hashes[i]), probed);
     // The caller and passed-as lists a deleted file's calls were in change.
     for (const file of deleted) {
       const { calls } = previous.perFile[before.get(file)!];

@@ -159,7 +159,7 @@ export function resolveCalls(
   if (recorder) {
     // What the reused units looked for is still looked for: the earlier run's targets stay (the same list, so that
     // the cache writes back the line it read, when this run looked for nothing new).
-    const before = plan ? new Set(plan.previous.probed) : new Set<string>();
+    const before = plan?.probed ?? new Set<string>();
     const added = [...resolver.probed].filter((target) => !before.has(target));
     recorder.state.probed = plan && added.length === 0 ? plan.previous.probed : [...before, ...added];
     Object.assign(out, { state: recorder.state, stats });
